@@ -1,0 +1,117 @@
+//! Master data writes: settings, warehouses, vendors, customers, items.
+
+use crate::exit::UserError;
+use crate::repo::{Customer, Db, Item, NewItem, Vendor, Warehouse};
+use anyhow::Result;
+
+/// `config set KEY VALUE`: the value is already validated by the core.
+pub fn config_set(db: &mut Db, key: &str, value: &str) -> Result<()> {
+    db.write(|c| {
+        let old = c.setting(key)?;
+        c.set_setting(key, value)?;
+        c.event("config", "set", &format!("{key}: '{old}' -> '{value}'"))
+    })
+}
+
+pub fn warehouse_add(db: &mut Db, code: &str, name: &str, address: &str) -> Result<Warehouse> {
+    db.write(|c| {
+        if c.find_warehouse(code)?.is_some() {
+            return Err(UserError::refused(format!(
+                "warehouse {code} already exists; see `stockroom warehouse list`"
+            ))
+            .into());
+        }
+        let id = c.insert_warehouse(code, name, address)?;
+        c.event(&format!("warehouse:{code}"), "created", name)?;
+        Ok(Warehouse {
+            id,
+            code: code.to_string(),
+            name: name.to_string(),
+            address: address.to_string(),
+        })
+    })
+}
+
+pub fn vendor_add(db: &mut Db, mut v: Vendor) -> Result<Vendor> {
+    db.write(|c| {
+        if let Some(existing) = c.find_vendor(&v.name)? {
+            return Err(UserError::refused(format!(
+                "vendor '{}' already exists; see `stockroom vendor show '{}'`",
+                existing.name, existing.name
+            ))
+            .into());
+        }
+        v.id = c.insert_vendor(&v)?;
+        c.event(&format!("vendor:{}", v.name), "created", &v.email)?;
+        Ok(v)
+    })
+}
+
+pub fn customer_add(db: &mut Db, mut cu: Customer) -> Result<Customer> {
+    db.write(|c| {
+        if let Some(existing) = c.find_customer(&cu.name)? {
+            return Err(UserError::refused(format!(
+                "customer '{}' already exists; see `stockroom customer show '{}'`",
+                existing.name, existing.name
+            ))
+            .into());
+        }
+        cu.id = c.insert_customer(&cu)?;
+        c.event(&format!("customer:{}", cu.name), "created", &cu.email)?;
+        Ok(cu)
+    })
+}
+
+/// `item add`: the vendor (by name) must exist; the SKU must be new. The item gets a zero balance
+/// in the default warehouse so it shows in `stock list` at once.
+pub fn item_add(db: &mut Db, item: NewItemByName) -> Result<Item> {
+    db.write(|c| {
+        let vendor_id = match &item.vendor {
+            Some(name) => Some(
+                c.find_vendor(name)?
+                    .ok_or_else(|| {
+                        UserError::not_found(format!(
+                            "no vendor named '{name}'; add it with `stockroom vendor add '{name}'` or see `stockroom vendor list`"
+                        ))
+                    })?
+                    .id,
+            ),
+            None => None,
+        };
+        if let Some(existing) = c.find_item(&item.sku)? {
+            return Err(UserError::refused(format!(
+                "item {} already exists; see `stockroom item show {}`",
+                existing.sku, existing.sku
+            ))
+            .into());
+        }
+        let new = NewItem {
+            sku: item.sku.clone(),
+            name: item.name.clone(),
+            unit: item.unit.clone(),
+            rate: item.rate,
+            purchase_rate: item.purchase_rate,
+            vendor_id,
+            reorder_level: item.reorder_level,
+        };
+        let id = c.insert_item(&new)?;
+        if let Some(main) = c.find_warehouse("MAIN")? {
+            c.ensure_balance(id, main.id)?;
+        }
+        c.event(&item.sku, "created", &item.name)?;
+        c.find_item(&item.sku)?
+            .ok_or_else(|| anyhow::anyhow!("item {} vanished after insert", item.sku))
+    })
+}
+
+/// An item as typed: the vendor by name.
+#[derive(Debug, Clone)]
+pub struct NewItemByName {
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub rate: stockroom_core::Money,
+    pub purchase_rate: stockroom_core::Money,
+    pub vendor: Option<String>,
+    pub reorder_level: Option<stockroom_core::Qty>,
+}

@@ -1,0 +1,91 @@
+//! `stock adjust`: a signed movement in the ledger with a reason and a date.
+
+use crate::exit::UserError;
+use crate::repo::{Db, Movement, MovementKind};
+use anyhow::Result;
+use stockroom_core::{Date, Qty};
+
+#[derive(Debug, Clone)]
+pub struct AdjustRequest {
+    pub sku: String,
+    pub warehouse: String,
+    pub qty: Qty,
+    pub reason: String,
+    pub date: Date,
+    pub release_reservations: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdjustReport {
+    pub sku: String,
+    pub warehouse: String,
+    pub qty: Qty,
+    pub on_hand: Qty,
+    pub reserved: Qty,
+}
+
+pub fn stock_adjust(db: &mut Db, req: &AdjustRequest) -> Result<AdjustReport> {
+    db.write(|c| {
+        let item = c.find_item(&req.sku)?.ok_or_else(|| {
+            UserError::not_found(format!(
+                "no item with SKU '{}'; see `stockroom item list` or add it with `stockroom item add`",
+                req.sku
+            ))
+        })?;
+        let wh = c.find_warehouse(&req.warehouse)?.ok_or_else(|| {
+            UserError::not_found(format!(
+                "no warehouse '{}'; see `stockroom warehouse list`",
+                req.warehouse
+            ))
+        })?;
+        let (on_hand, reserved) = c.get_balance(item.id, wh.id)?;
+        let after = on_hand
+            .checked_add(req.qty)
+            .filter(|q| q.raw().abs() <= Qty::MAX)
+            .ok_or_else(|| UserError::refused(format!("on hand of {} would be out of range", item.sku)))?;
+        if after.is_negative() {
+            return Err(UserError::refused(format!(
+                "{} has {on_hand} on hand in {}; adjusting by {} would leave {after}; nothing was changed",
+                item.sku, wh.code, req.qty
+            ))
+            .into());
+        }
+        if after < reserved && !req.release_reservations {
+            return Err(UserError::refused(format!(
+                "{} has {reserved} of {on_hand} reserved for sales orders in {}; adjusting by {} would leave {after}; \
+                 pass --release-reservations to release the newest reservations",
+                item.sku, wh.code, req.qty
+            ))
+            .into());
+        }
+        c.insert_movement(&Movement {
+            item_id: item.id,
+            warehouse_id: wh.id,
+            kind: MovementKind::Adjustment,
+            qty: req.qty,
+            date: req.date,
+            reason: &req.reason,
+            doc: None,
+        })?;
+        c.event(
+            &item.sku,
+            "stock adjusted",
+            &format!(
+                "{} {}{} on {} ({}): on hand {on_hand} -> {after}",
+                wh.code,
+                if req.qty.is_positive() { "+" } else { "" },
+                req.qty,
+                req.date,
+                if req.reason.is_empty() { "no reason" } else { &req.reason }
+            ),
+        )?;
+        let (on_hand, reserved) = c.get_balance(item.id, wh.id)?;
+        Ok(AdjustReport {
+            sku: item.sku,
+            warehouse: wh.code,
+            qty: req.qty,
+            on_hand,
+            reserved,
+        })
+    })
+}

@@ -1,0 +1,300 @@
+//! The repository: the only code that speaks SQL. It opens the database (pragmas, migrations),
+//! runs every write in one `BEGIN IMMEDIATE` transaction, and offers typed queries per aggregate.
+
+mod master;
+mod stock;
+
+pub use master::*;
+pub use stock::*;
+
+use crate::exit::{Exit, UserError};
+use anyhow::{Context, Result};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The schema of a new database.
+pub const SCHEMA: &str = include_str!("../../schema.sql");
+
+/// Steps that carry a file of version `n - 1` to version `n`, in order.
+pub const MIGRATIONS: &[(i64, &str)] = &[];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Who is changing the database, for the event log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub at: String,
+    pub os_user: String,
+    pub command: String,
+}
+
+/// An open database.
+pub struct Db {
+    conn: Connection,
+    path: PathBuf,
+    actor: Actor,
+    wait_secs: u32,
+}
+
+/// A connection inside a transaction, carrying the actor for event rows. Every query lives in an
+/// `impl Conn` block in this module's files.
+pub struct Conn<'a> {
+    c: &'a Connection,
+    actor: &'a Actor,
+}
+
+impl Db {
+    /// Creates the database (and its folder) if it does not exist; harmless on an existing one.
+    /// Returns the database and whether it was created.
+    pub fn init(path: &Path, wait_secs: u32, actor: Actor, seed: &[(&str, String)]) -> Result<(Db, bool)> {
+        if path.exists() {
+            return Ok((Db::open(path, wait_secs, actor)?, false));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot create the database {}", path.display()))?;
+        let mut db = Db {
+            conn,
+            path: path.to_path_buf(),
+            actor,
+            wait_secs,
+        };
+        db.apply_pragmas()?;
+        let created = db.write(|c| {
+            // Another `init` may have won the race for the same new file.
+            if c.user_version()? != 0 {
+                return Ok(false);
+            }
+            c.c.execute_batch(SCHEMA)?;
+            c.c.execute(
+                "INSERT INTO warehouses (code, name) VALUES ('MAIN', 'Main warehouse')",
+                [],
+            )?;
+            for (k, v) in seed {
+                c.set_setting(k, v)?;
+            }
+            c.event("warehouse:MAIN", "created", "default warehouse")?;
+            c.event("config", "initialized", &format!("schema version {SCHEMA_VERSION}"))?;
+            Ok(true)
+        })?;
+        Ok((db, created))
+    }
+
+    /// Opens an existing database, refusing a missing file, a file that is not a Stockroom
+    /// database and one from a newer Stockroom; migrates an older one forward.
+    pub fn open(path: &Path, wait_secs: u32, actor: Actor) -> Result<Db> {
+        if !path.is_file() {
+            return Err(UserError::not_found(format!(
+                "no database at {}; create it with `stockroom init --db {}` (or set --db / STOCKROOM_DB to the right file)",
+                path.display(),
+                path.display()
+            ))
+            .into());
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+        let mut db = Db {
+            conn,
+            path: path.to_path_buf(),
+            actor,
+            wait_secs,
+        };
+        db.apply_pragmas().map_err(|e| db.explain_open_error(e))?;
+        let version = db.conn().user_version().map_err(|e| db.explain_open_error(e))?;
+        if version == 0 {
+            return Err(UserError::not_found(format!(
+                "{} is a SQLite file but not a Stockroom database; point --db at your Stockroom file or create one with `stockroom init --db NEW_PATH`",
+                path.display()
+            ))
+            .into());
+        }
+        if version > SCHEMA_VERSION {
+            return Err(UserError::refused(format!(
+                "{} was written by a newer Stockroom (schema version {version}, this binary knows {SCHEMA_VERSION}); upgrade stockroom to use it",
+                path.display()
+            ))
+            .into());
+        }
+        if version < SCHEMA_VERSION {
+            db.migrate()?;
+        }
+        Ok(db)
+    }
+
+    fn explain_open_error(&self, e: anyhow::Error) -> anyhow::Error {
+        let code = e
+            .downcast_ref::<rusqlite::Error>()
+            .and_then(rusqlite::Error::sqlite_error_code);
+        match code {
+            Some(ErrorCode::NotADatabase) => UserError::not_found(format!(
+                "{} is not a SQLite database (nor a Stockroom one); point --db at your Stockroom file or create one with `stockroom init --db NEW_PATH`",
+                self.path.display()
+            ))
+            .into(),
+            Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) => UserError::refused(format!(
+                "{} cannot be opened for writing (read-only file or folder); check its permissions",
+                self.path.display()
+            ))
+            .into(),
+            _ => e,
+        }
+    }
+
+    fn apply_pragmas(&mut self) -> Result<()> {
+        self.conn
+            .busy_timeout(Duration::from_secs(u64::from(self.wait_secs)))?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            anyhow::bail!("could not switch {} to WAL journal mode (got {mode})", self.path.display());
+        }
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
+        self.conn.set_prepared_statement_cache_capacity(64);
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let path = self.path.display().to_string();
+        self.write(|c| {
+            let mut version = c.user_version()?;
+            for (to, sql) in MIGRATIONS {
+                if *to > version {
+                    c.c.execute_batch(sql)
+                        .with_context(|| format!("migrating {path} to schema version {to}"))?;
+                    c.c.pragma_update(None, "user_version", to)?;
+                    c.event("config", "migrated", &format!("schema version {version} -> {to}"))?;
+                    version = *to;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn wait_secs(&self) -> u32 {
+        self.wait_secs
+    }
+
+    /// A connection for reads outside a transaction (each statement sees a consistent snapshot).
+    pub fn conn(&self) -> Conn<'_> {
+        Conn {
+            c: &self.conn,
+            actor: &self.actor,
+        }
+    }
+
+    /// Runs `f` in one read transaction: every query in it sees the same snapshot.
+    pub fn read<T>(&mut self, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let out = f(&Conn {
+            c: &tx,
+            actor: &self.actor,
+        })?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: it commits when `f` succeeds and rolls back
+    /// (changing nothing) when it fails. Waits up to `--wait` for other writers.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&Conn {
+            c: &tx,
+            actor: &self.actor,
+        })?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Copies the whole database to `dest` with SQLite's online backup (safe while others write).
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        self.conn
+            .backup(rusqlite::DatabaseName::Main, dest, None)
+            .with_context(|| format!("backing up to {}", dest.display()))
+    }
+}
+
+impl Conn<'_> {
+    pub fn user_version(&self) -> Result<i64> {
+        Ok(self.c.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Appends one row to the event log.
+    pub fn event(&self, doc: &str, action: &str, detail: &str) -> Result<()> {
+        let mut st = self.c.prepare_cached(
+            "INSERT INTO events (at, os_user, command, doc, action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        st.execute((
+            &self.actor.at,
+            &self.actor.os_user,
+            &self.actor.command,
+            doc,
+            action,
+            detail,
+        ))?;
+        Ok(())
+    }
+
+    /// The schema as `(type, name, sql)` rows, for comparing a migrated file with a new one.
+    pub fn schema_objects(&self) -> Result<Vec<(String, String, String)>> {
+        let mut st = self.c.prepare(
+            "SELECT type, name, coalesce(sql, '') FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// The exit code for a database error, if it is one with a documented meaning.
+pub fn classify(err: &(dyn std::error::Error + 'static)) -> Option<Exit> {
+    let e = err.downcast_ref::<rusqlite::Error>()?;
+    match e.sqlite_error_code()? {
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Some(Exit::Busy),
+        ErrorCode::ReadOnly => Some(Exit::Refused),
+        ErrorCode::NotADatabase => Some(Exit::NotFound),
+        _ => None,
+    }
+}
+
+/// A one-line explanation for a database error with a documented meaning.
+pub fn explain(err: &anyhow::Error, path: &Path, wait_secs: u32) -> Option<String> {
+    let e = err.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>())?;
+    match e.sqlite_error_code()? {
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Some(format!(
+            "the database {} stayed locked by another stockroom process for more than --wait {wait_secs}s; nothing was changed; retry later (or raise --wait)",
+            path.display()
+        )),
+        ErrorCode::ReadOnly => Some(format!(
+            "the database {} is read-only (file or folder permissions); nothing was changed",
+            path.display()
+        )),
+        _ => None,
+    }
+}
+
+/// Helper for optional rows.
+pub(crate) fn opt<T>(r: rusqlite::Result<T>) -> rusqlite::Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
