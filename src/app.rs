@@ -112,6 +112,10 @@ fn run_command(app: &App, command: Command) -> Result<()> {
         Command::Customer(c) => customer::run(app, c),
         Command::Item(c) => item::run(app, c),
         Command::Stock(c) => stock::run(app, c),
+        Command::So(c) => so::run(app, c),
+        Command::Backorder(c) => backorder::run(app, c),
+        Command::Po(c) => po::run(app, c),
+        Command::Bill(c) => bill::run(app, c),
         Command::History(a) => history::run(app, a),
         Command::Completions(a) => {
             let mut out = app.out()?;

@@ -6,7 +6,11 @@ pub mod config;
 pub mod customer;
 pub mod history;
 pub mod init;
+pub mod backorder;
+pub mod bill;
 pub mod item;
+pub mod po;
+pub mod so;
 pub mod stock;
 pub mod vendor;
 pub mod warehouse;
@@ -86,6 +90,18 @@ pub enum Command {
     /// Items (SKUs)
     #[command(subcommand)]
     Item(item::ItemCmd),
+    /// Sales orders: create, confirm, package, ship, invoice, void, import
+    #[command(subcommand)]
+    So(so::SoCmd),
+    /// Backorders: purchase orders raised for the shortfall of sales orders
+    #[command(subcommand)]
+    Backorder(backorder::BackorderCmd),
+    /// Purchase orders: list, show, issue, receive, cancel
+    #[command(subcommand)]
+    Po(po::PoCmd),
+    /// Vendor bills against purchase orders
+    #[command(subcommand)]
+    Bill(bill::BillCmd),
     /// Stock on hand: adjust and list the figures per warehouse
     #[command(subcommand)]
     Stock(stock::StockCmd),

@@ -1,7 +1,10 @@
 //! `stock adjust`: a signed movement in the ledger with a reason and a date.
 
 use crate::exit::UserError;
+use crate::ops::effects::{allocate_free, reserve, Allocation};
 use crate::repo::{Db, Movement, MovementKind};
+use stockroom_core::stock::release_newest;
+use stockroom_core::{DocKind, DocNumber};
 use anyhow::Result;
 use stockroom_core::{Date, Qty};
 
@@ -22,6 +25,10 @@ pub struct AdjustReport {
     pub qty: Qty,
     pub on_hand: Qty,
     pub reserved: Qty,
+    /// Reservations taken from order lines (newest first) to let stock go below what was reserved.
+    pub released: Vec<Allocation>,
+    /// Freed stock given to orders waiting for it.
+    pub allocated: Vec<Allocation>,
 }
 
 pub fn stock_adjust(db: &mut Db, req: &AdjustRequest) -> Result<AdjustReport> {
@@ -58,6 +65,23 @@ pub fn stock_adjust(db: &mut Db, req: &AdjustRequest) -> Result<AdjustReport> {
             ))
             .into());
         }
+        let mut released = Vec::new();
+        if after < reserved {
+            let shortage = reserved - after;
+            let plan = release_newest(shortage, &c.list_releasable(item.id, wh.id)?).map_err(|e| {
+                UserError::refused(format!(
+                    "{} in {}: cannot go down to {after}: {e} (packed quantity stays reserved until shipped)",
+                    item.sku, wh.code
+                ))
+            })?;
+            for (line_id, q) in plan {
+                let mut line = c.get_so_line(line_id)?;
+                reserve(c, &mut line, -q)?;
+                let so = DocNumber::new(DocKind::SalesOrder, line.so_id);
+                c.event(&so.to_string(), "reservation released", &format!("{} -{q} (stock adjusted down)", line.sku))?;
+                released.push(Allocation { so, sku: line.sku.clone(), qty: q });
+            }
+        }
         c.insert_movement(&Movement {
             item_id: item.id,
             warehouse_id: wh.id,
@@ -79,8 +103,15 @@ pub fn stock_adjust(db: &mut Db, req: &AdjustRequest) -> Result<AdjustReport> {
                 if req.reason.is_empty() { "no reason" } else { &req.reason }
             ),
         )?;
+        let allocated = if req.qty.is_positive() {
+            allocate_free(c, item.id, wh.id)?
+        } else {
+            Vec::new()
+        };
         let (on_hand, reserved) = c.get_balance(item.id, wh.id)?;
         Ok(AdjustReport {
+            released,
+            allocated,
             sku: item.sku,
             warehouse: wh.code,
             qty: req.qty,

@@ -238,6 +238,28 @@ impl Out {
     }
 }
 
+/// A plain table as text (for stderr messages such as a shortfall).
+pub fn render_table(columns: &[&'static str], recs: &[Record]) -> String {
+    let mut t = table_out::TableList::new(columns, false, None);
+    for r in recs {
+        t.row(columns, r);
+    }
+    let mut buf = Vec::new();
+    let _ = t.finish(&mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Writes records to a CSV file (e.g. rejected import rows).
+pub fn write_csv_file(path: &Path, columns: &[&'static str], recs: &[Record]) -> Result<()> {
+    let f = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut c = csv_out::header(BufWriter::new(f), columns)?;
+    for r in recs {
+        csv_out::row(&mut c, columns, r)?;
+    }
+    c.flush()?;
+    Ok(())
+}
+
 fn comfy_width() -> Option<u16> {
     comfy_table::Table::new().width()
 }

@@ -1,7 +1,11 @@
 //! The records each noun is shown as: field names and cell types, shared by table, CSV and JSON.
 
 use super::{Record, Value};
-use crate::repo::{Customer, Event, Item, StockRow, Vendor, Warehouse};
+use crate::ops::backorder_plan::PlanReport;
+use crate::repo::{
+    Bill, Customer, Event, Item, LinkRow, Package, PoLine, PurchaseOrder, SalesOrder, SoLine, StockRow, Vendor, Warehouse,
+};
+use stockroom_core::{DocKind, DocNumber};
 
 pub const WAREHOUSE_COLUMNS: &[&str] = &["code", "name", "address"];
 
@@ -92,4 +96,297 @@ pub fn setting(s: &stockroom_core::settings::Setting, value: &str) -> Record {
         .with("value", Value::text(value))
         .with("default", Value::text(s.default))
         .with("description", Value::text(s.help))
+}
+
+pub const SO_COLUMNS: &[&str] = &[
+    "number",
+    "date",
+    "customer",
+    "warehouse",
+    "status",
+    "shipment_status",
+    "invoice_status",
+    "total",
+    "purchase_orders",
+];
+
+/// An order's header fields (the list row).
+pub fn sales_order(so: &SalesOrder, purchase_orders: Vec<String>) -> Record {
+    Record::new()
+        .with("number", Value::text(DocNumber::new(DocKind::SalesOrder, so.id).to_string()))
+        .with("date", Value::Date(so.date))
+        .with("customer", Value::text(&so.customer))
+        .with("warehouse", Value::text(&so.warehouse))
+        .with("status", Value::text(so.status.as_str()))
+        .with("shipment_status", Value::text(so.shipment_status.as_str()))
+        .with("invoice_status", Value::text(so.invoice_status.as_str()))
+        .with("total", Value::Money(so.total))
+        .with("purchase_orders", Value::Strings(purchase_orders))
+}
+
+/// One order line with the SPEC §3.3 figures.
+pub fn so_line(l: &SoLine) -> Record {
+    Record::new()
+        .with("line", Value::Int(l.line_no))
+        .with("sku", Value::text(&l.sku))
+        .with("quantity", Value::Qty(l.quantity))
+        .with("rate", Value::Money(l.rate))
+        .with("amount", Value::Money(l.amount))
+        .with("reserved", Value::Qty(l.reserved))
+        .with("packed", Value::Qty(l.packed))
+        .with("backordered", Value::Qty(l.backordered))
+        .with("shipped", Value::Qty(l.shipped))
+        .with("dropshipped", Value::Qty(l.dropshipped))
+        .with("invoiced", Value::Qty(l.invoiced))
+        .with("shortfall", Value::Qty(l.uncovered()))
+}
+
+/// The whole order for `so show` and write commands.
+pub fn sales_order_doc(
+    so: &SalesOrder,
+    lines: &[SoLine],
+    purchase_orders: Vec<String>,
+    packages: Vec<Record>,
+    invoices: Vec<Record>,
+) -> Record {
+    let mut r = sales_order(so, purchase_orders);
+    r.push("held_from", Value::opt_text(so.held_from.map(|s| s.as_str())));
+    r.push("confirmed_date", so.confirmed_date.map_or(Value::Null, Value::Date));
+    r.push("shipment_date", so.shipment_date.map_or(Value::Null, Value::Date));
+    r.push("reference", Value::text(&so.reference));
+    r.push("channel", Value::opt_text(so.channel.clone()));
+    r.push("external_id", Value::opt_text(so.external_id.clone()));
+    r.push("subtotal", Value::Money(so.subtotal));
+    r.push("discount", Value::Money(so.discount));
+    r.push("tax", Value::Money(so.tax));
+    r.push("charges", Value::Money(so.charges));
+    r.push("adjustment", Value::Money(so.adjustment));
+    r.push("lines", Value::List(lines.iter().map(so_line).collect()));
+    r.push("packages", Value::List(packages));
+    r.push("invoices", Value::List(invoices));
+    r
+}
+
+pub fn package(p: &Package, lines: &[SoLine]) -> Record {
+    let sku = |id: i64| lines.iter().find(|l| l.id == id).map_or(String::new(), |l| l.sku.clone());
+    Record::new()
+        .with("number", Value::text(DocNumber::new(DocKind::Package, p.id).to_string()))
+        .with("date", Value::Date(p.date))
+        .with("status", Value::text(if p.shipped { "shipped" } else { "packed" }))
+        .with("shipped_date", p.shipped_date.map_or(Value::Null, Value::Date))
+        .with(
+            "items",
+            Value::Strings(p.lines.iter().map(|(id, q)| format!("{}={q}", sku(*id))).collect()),
+        )
+}
+
+pub const PO_COLUMNS: &[&str] = &[
+    "number",
+    "date",
+    "vendor",
+    "status",
+    "received_status",
+    "billed_status",
+    "deliver_to",
+    "warehouse",
+    "customer",
+    "is_backorder",
+    "sales_orders",
+    "total",
+];
+
+fn doc(kind: DocKind, id: i64) -> String {
+    DocNumber::new(kind, id).to_string()
+}
+
+/// A PO's header (the list row).
+pub fn purchase_order(po: &PurchaseOrder, sales_orders: &[i64]) -> Record {
+    Record::new()
+        .with("number", Value::text(doc(DocKind::PurchaseOrder, po.id)))
+        .with("date", Value::Date(po.date))
+        .with("vendor", Value::text(&po.vendor))
+        .with("status", Value::text(po.status.as_str()))
+        .with("received_status", Value::text(po.received_status.as_str()))
+        .with("billed_status", Value::text(po.billed_status.as_str()))
+        .with("deliver_to", Value::text(po.deliver_to.as_str()))
+        .with("warehouse", Value::opt_text(po.warehouse.clone()))
+        .with("customer", Value::opt_text(po.customer.clone()))
+        .with("is_backorder", Value::Bool(po.is_backorder))
+        .with(
+            "sales_orders",
+            Value::Strings(sales_orders.iter().map(|id| doc(DocKind::SalesOrder, *id)).collect()),
+        )
+        .with("total", Value::Money(po.total))
+}
+
+/// The shown state of a link: its lifecycle, or for an open link how far it got.
+pub fn link_state(l: &stockroom_core::hold::Link) -> &'static str {
+    use stockroom_core::hold::LinkState;
+    match l.state {
+        LinkState::Open if l.delivered >= l.effective() => "received",
+        LinkState::Open if l.billed >= l.effective() => "billed",
+        s => s.as_str(),
+    }
+}
+
+/// The whole PO for `po show`.
+pub fn purchase_order_doc(
+    po: &PurchaseOrder,
+    lines: &[PoLine],
+    links: &[LinkRow],
+    sales_orders: &[i64],
+    receipts: Vec<Record>,
+    bills: Vec<Record>,
+) -> Record {
+    let mut r = purchase_order(po, sales_orders);
+    r.push("expected_date", po.expected_date.map_or(Value::Null, Value::Date));
+    r.push("ship_to", Value::text(&po.ship_to));
+    r.push("subtotal", Value::Money(po.subtotal));
+    r.push("discount", Value::Money(po.discount));
+    r.push("tax", Value::Money(po.tax));
+    r.push("charges", Value::Money(po.charges));
+    r.push("adjustment", Value::Money(po.adjustment));
+    r.push("tcs_rate", Value::Pct(po.tcs_rate));
+    r.push("tcs", Value::Money(po.tcs));
+    let line_recs = lines
+        .iter()
+        .map(|l| {
+            let my_links: Vec<Record> = links
+                .iter()
+                .filter(|k| k.po_line_id == l.id)
+                .map(|k| {
+                    Record::new()
+                        .with("so", Value::text(doc(DocKind::SalesOrder, k.so_id)))
+                        .with("quantity", Value::Qty(k.link.effective()))
+                        .with("state", Value::text(link_state(&k.link)))
+                })
+                .collect();
+            Record::new()
+                .with("line", Value::Int(l.line_no))
+                .with("sku", Value::text(&l.sku))
+                .with("quantity", Value::Qty(l.quantity))
+                .with("rate", Value::Money(l.rate))
+                .with("amount", Value::Money(l.amount))
+                .with("received", Value::Qty(l.received))
+                .with("billed", Value::Qty(l.billed))
+                .with("cancelled", Value::Qty(l.cancelled))
+                .with("links", Value::List(my_links))
+        })
+        .collect();
+    r.push("lines", Value::List(line_recs));
+    r.push("receipts", Value::List(receipts));
+    r.push("bills", Value::List(bills));
+    r
+}
+
+pub const LINK_COLUMNS: &[&str] = &[
+    "so",
+    "sku",
+    "customer",
+    "po",
+    "vendor",
+    "deliver_to",
+    "quantity",
+    "received",
+    "billed",
+    "state",
+    "created",
+    "age_days",
+];
+
+/// One backorder link row; `age_days` counts from the order's confirmation while it is open.
+pub fn link(l: &LinkRow, today: stockroom_core::Date) -> Record {
+    let open = l.link.state == stockroom_core::hold::LinkState::Open;
+    Record::new()
+        .with("so", Value::text(doc(DocKind::SalesOrder, l.so_id)))
+        .with("sku", Value::text(&l.sku))
+        .with("customer", Value::text(&l.customer))
+        .with("po", Value::text(doc(DocKind::PurchaseOrder, l.po_id)))
+        .with("vendor", Value::text(&l.vendor))
+        .with("deliver_to", Value::text(if l.link.dropship { "customer" } else { "warehouse" }))
+        .with("quantity", Value::Qty(l.link.effective()))
+        .with("received", Value::Qty(l.link.delivered))
+        .with("billed", Value::Qty(l.link.billed))
+        .with("state", Value::text(link_state(&l.link)))
+        .with("created", Value::Date(l.created))
+        .with(
+            "age_days",
+            if open {
+                Value::Int(stockroom_core::date::days_between(l.key.confirmed, today).max(0))
+            } else {
+                Value::Null
+            },
+        )
+}
+
+pub const BILL_COLUMNS: &[&str] = &["number", "po", "vendor", "vendor_ref", "date", "due_date", "subtotal", "tax", "tcs", "total"];
+
+pub fn bill(b: &Bill) -> Record {
+    Record::new()
+        .with("number", Value::text(doc(DocKind::Bill, b.id)))
+        .with("po", Value::text(doc(DocKind::PurchaseOrder, b.po_id)))
+        .with("vendor", Value::text(&b.vendor))
+        .with("vendor_ref", Value::text(&b.vendor_ref))
+        .with("date", Value::Date(b.date))
+        .with("due_date", b.due_date.map_or(Value::Null, Value::Date))
+        .with("subtotal", Value::Money(b.totals.subtotal))
+        .with("tax", Value::Money(b.totals.tax))
+        .with("tcs", Value::Money(b.totals.tcs))
+        .with("total", Value::Money(b.totals.total))
+}
+
+pub fn bill_doc(b: &Bill) -> Record {
+    let mut r = bill(b);
+    r.push("discount", Value::Money(b.totals.discount));
+    r.push("charges", Value::Money(b.totals.charges));
+    r.push("adjustment", Value::Money(b.totals.adjustment));
+    r.push("tcs_rate", Value::Pct(b.tcs_rate));
+    r.push(
+        "lines",
+        Value::List(
+            b.lines
+                .iter()
+                .map(|(sku, q, amount, tax)| {
+                    Record::new()
+                        .with("sku", Value::text(sku))
+                        .with("quantity", Value::Qty(*q))
+                        .with("amount", Value::Money(*amount))
+                        .with("tax", Value::Money(*tax))
+                })
+                .collect(),
+        ),
+    );
+    r
+}
+
+pub const PLAN_COLUMNS: &[&str] = &["po", "vendor", "deliver_to", "customer", "sku", "quantity", "rate", "so", "line", "so_quantity"];
+
+/// The rows of a backorder plan: one per PO line and link.
+pub fn plan_rows(report: &PlanReport) -> Vec<Record> {
+    let mut out = Vec::new();
+    for po in &report.pos {
+        let number = po.number.map_or(Value::Null, |n| Value::text(n.to_string()));
+        for l in &po.lines {
+            let row = |so: Value, line: Value, q: Value| {
+                Record::new()
+                    .with("po", number.clone())
+                    .with("vendor", Value::text(&po.vendor))
+                    .with("deliver_to", Value::text(po.deliver_to.as_str()))
+                    .with("customer", Value::opt_text(po.customer.clone()))
+                    .with("sku", Value::text(&l.sku))
+                    .with("quantity", Value::Qty(l.quantity))
+                    .with("rate", Value::Money(l.rate))
+                    .with("so", so)
+                    .with("line", line)
+                    .with("so_quantity", q)
+            };
+            if l.links.is_empty() {
+                out.push(row(Value::Null, Value::Null, Value::Null));
+            }
+            for (so, line_no, q) in &l.links {
+                out.push(row(Value::text(so.to_string()), Value::Int(*line_no), Value::Qty(*q)));
+            }
+        }
+    }
+    out
 }

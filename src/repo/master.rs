@@ -194,6 +194,13 @@ impl Conn<'_> {
         Ok(opt(st.query_row([name.trim()], customer))?)
     }
 
+    pub fn get_customer_by_id(&self, id: i64) -> Result<Customer> {
+        let mut st = self.c.prepare_cached(
+            "SELECT id, name, email, billing_address, shipping_address, pan FROM customers WHERE id = ?1",
+        )?;
+        Ok(st.query_row([id], customer)?)
+    }
+
     pub fn list_customers(&self) -> Result<Vec<Customer>> {
         let mut st = self.c.prepare_cached(
             "SELECT id, name, email, billing_address, shipping_address, pan FROM customers ORDER BY name",

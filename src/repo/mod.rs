@@ -2,9 +2,13 @@
 //! runs every write in one `BEGIN IMMEDIATE` transaction, and offers typed queries per aggregate.
 
 mod master;
+mod purchase;
+mod sales;
 mod stock;
 
 pub use master::*;
+pub use purchase::*;
+pub use sales::*;
 pub use stock::*;
 
 use crate::exit::{Exit, UserError};
@@ -17,10 +21,10 @@ use std::time::Duration;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Steps that carry a file of version `n - 1` to version `n`, in order.
-pub const MIGRATIONS: &[(i64, &str)] = &[];
+pub const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrations/0002_orders.sql"))];
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Who is changing the database, for the event log.
 #[derive(Debug, Clone)]

@@ -58,6 +58,19 @@ impl StockRow {
     }
 }
 
+/// committed, on_order and backordered of the balance row `s`, by indexed lookups.
+const FIGURES: &str = "\
+    (SELECT coalesce(sum(l.quantity - l.shipped - l.dropshipped), 0) FROM so_lines l \
+      WHERE l.item_id = s.item_id AND l.warehouse_id = s.warehouse_id AND l.open = 1), \
+    (SELECT coalesce(sum(pl.quantity - pl.received - pl.cancelled), 0) FROM po_lines pl \
+      JOIN purchase_orders po ON po.id = pl.po_id \
+      WHERE pl.item_id = s.item_id AND pl.warehouse_id = s.warehouse_id AND pl.received + pl.cancelled < pl.quantity \
+        AND po.status = 'issued'), \
+    (SELECT coalesce(sum(bl.quantity - bl.cancelled - bl.delivered), 0) FROM po_lines pl \
+      JOIN purchase_orders po ON po.id = pl.po_id JOIN backorder_links bl ON bl.po_line_id = pl.id \
+      WHERE pl.item_id = s.item_id AND pl.warehouse_id = s.warehouse_id AND pl.received + pl.cancelled < pl.quantity \
+        AND po.status = 'issued' AND bl.state = 'open')";
+
 /// One event-log row.
 #[derive(Debug, Clone)]
 pub struct Event {
@@ -135,12 +148,12 @@ impl Conn<'_> {
         warehouse: Option<&str>,
         mut f: impl FnMut(StockRow) -> Result<()>,
     ) -> Result<()> {
-        let mut st = self.c.prepare_cached(
-            "SELECT i.sku, w.code, s.on_hand, s.reserved, i.reorder_level \
+        let mut st = self.c.prepare_cached(&format!(
+            "SELECT i.sku, w.code, s.on_hand, s.reserved, i.reorder_level, {FIGURES} \
              FROM stock s JOIN items i ON i.id = s.item_id JOIN warehouses w ON w.id = s.warehouse_id \
              WHERE (?1 IS NULL OR i.sku = ?1) AND (?2 IS NULL OR w.code = ?2) \
-             ORDER BY i.sku, w.code",
-        )?;
+             ORDER BY i.sku, w.code"
+        ))?;
         let mut rows = st.query((sku, warehouse))?;
         while let Some(r) = rows.next()? {
             f(StockRow {
@@ -148,9 +161,9 @@ impl Conn<'_> {
                 warehouse: r.get(1)?,
                 on_hand: Qty::from_raw(r.get(2)?),
                 reserved: Qty::from_raw(r.get(3)?),
-                committed: Qty::ZERO,
-                on_order: Qty::ZERO,
-                backordered: Qty::ZERO,
+                committed: Qty::from_raw(r.get(5)?),
+                on_order: Qty::from_raw(r.get(6)?),
+                backordered: Qty::from_raw(r.get(7)?),
                 reorder_level: r.get::<_, Option<i64>>(4)?.map(Qty::from_raw),
             })?;
         }

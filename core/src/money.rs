@@ -1,0 +1,155 @@
+//! Money on documents (SPEC §3.9): line amount = quantity × rate − line discount, tax per line,
+//! document total = Σ amounts − discount + Σ taxes + charges + adjustment + TCS. Every rounding is
+//! to 2 decimals, half away from zero, at the line, tax and TCS steps; totals add rounded parts.
+
+use crate::num::{Money, NumError, Percent, Qty};
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum MoneyError {
+    #[error(transparent)]
+    Num(#[from] NumError),
+    #[error("the discount {discount} is larger than the amount {amount}")]
+    DiscountTooLarge { discount: Money, amount: Money },
+}
+
+/// One line's inputs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineInput {
+    pub quantity: Qty,
+    pub rate: Money,
+    pub discount: Money,
+    pub tax_rate: Percent,
+}
+
+/// One line's amounts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineAmounts {
+    pub amount: Money,
+    pub tax: Money,
+}
+
+pub fn line_amounts(l: &LineInput) -> Result<LineAmounts, MoneyError> {
+    let gross = l.quantity.times(l.rate)?;
+    if l.discount > gross {
+        return Err(MoneyError::DiscountTooLarge {
+            discount: l.discount,
+            amount: gross,
+        });
+    }
+    let amount = gross - l.discount;
+    let tax = l.tax_rate.of(amount)?;
+    Ok(LineAmounts { amount, tax })
+}
+
+/// Document-level inputs besides the lines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DocCharges {
+    pub discount: Money,
+    pub charges: Money,
+    pub adjustment: Money,
+    pub tcs_rate: Percent,
+}
+
+/// A document's totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DocTotals {
+    pub subtotal: Money,
+    pub discount: Money,
+    pub tax: Money,
+    pub charges: Money,
+    pub adjustment: Money,
+    pub tcs: Money,
+    pub total: Money,
+}
+
+fn sum(values: impl Iterator<Item = Money>) -> Result<Money, MoneyError> {
+    values
+        .into_iter()
+        .try_fold(Money::ZERO, |a, b| a.checked_add(b))
+        .ok_or(MoneyError::Num(NumError::Overflow { what: "total" }))
+}
+
+/// Totals of a document whose TCS (if any) is `tcs_rate` of everything else.
+pub fn doc_totals(lines: &[LineAmounts], c: &DocCharges) -> Result<DocTotals, MoneyError> {
+    let subtotal = sum(lines.iter().map(|l| l.amount))?;
+    let tax = sum(lines.iter().map(|l| l.tax))?;
+    if c.discount > subtotal {
+        return Err(MoneyError::DiscountTooLarge {
+            discount: c.discount,
+            amount: subtotal,
+        });
+    }
+    let before_tcs = sum([subtotal, -c.discount, tax, c.charges, c.adjustment].into_iter())?;
+    let tcs = c.tcs_rate.of(before_tcs)?;
+    let total = sum([before_tcs, tcs].into_iter())?;
+    Ok(DocTotals {
+        subtotal,
+        discount: c.discount,
+        tax,
+        charges: c.charges,
+        adjustment: c.adjustment,
+        tcs,
+        total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        Money::parse(s).unwrap_or_default()
+    }
+    fn p(s: &str) -> Percent {
+        Percent::parse(s).unwrap_or_default()
+    }
+    fn qty(s: &str) -> Qty {
+        Qty::parse(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn line_amounts_round_half_away_from_zero() {
+        let cases = [
+            // quantity, rate, discount, tax rate -> amount, tax
+            ("0.5", "2.01", "0", "0", "1.01", "0.00"), // 1.005 -> 1.01
+            ("1", "10.25", "0", "18", "10.25", "1.85"),
+            ("2.5", "4.10", "0.25", "5", "10.00", "0.50"),
+            ("1", "0.05", "0", "10", "0.05", "0.01"), // 0.005 -> 0.01, not banker's 0.00
+        ];
+        for (q, r, d, t, amount, tax) in cases {
+            let l = LineInput {
+                quantity: qty(q),
+                rate: m(r),
+                discount: m(d),
+                tax_rate: p(t),
+            };
+            assert_eq!(line_amounts(&l), Ok(LineAmounts { amount: m(amount), tax: m(tax) }), "{q} x {r}");
+        }
+    }
+
+    #[test]
+    fn totals_add_rounded_parts_and_tcs_is_on_everything() {
+        let lines = [
+            LineAmounts { amount: m("100.00"), tax: m("18.00") },
+            LineAmounts { amount: m("50.00"), tax: m("2.50") },
+        ];
+        let c = DocCharges {
+            discount: m("10.00"),
+            charges: m("5.00"),
+            adjustment: m("-0.50"),
+            tcs_rate: p("1"),
+        };
+        let t = doc_totals(&lines, &c);
+        // 150 - 10 + 20.50 + 5 - 0.50 = 165.00; TCS 1% = 1.65
+        assert_eq!(t.map(|t| (t.subtotal, t.tax, t.tcs, t.total)), Ok((m("150.00"), m("20.50"), m("1.65"), m("166.65"))));
+    }
+
+    #[test]
+    fn discount_larger_than_amount_is_refused() {
+        let l = LineInput { quantity: qty("1"), rate: m("5"), discount: m("6"), tax_rate: p("0") };
+        assert!(matches!(line_amounts(&l), Err(MoneyError::DiscountTooLarge { .. })));
+        let c = DocCharges { discount: m("1"), ..Default::default() };
+        assert!(doc_totals(&[], &c).is_err());
+    }
+}
