@@ -43,7 +43,9 @@ impl App {
     pub fn db_path(&self) -> Result<PathBuf> {
         if let Some(p) = &self.global.db {
             if p.as_os_str().is_empty() {
-                return Err(UserError::usage("--db (or STOCKROOM_DB) is empty; give a file path").into());
+                return Err(
+                    UserError::usage("--db (or STOCKROOM_DB) is empty; give a file path").into(),
+                );
             }
             return Ok(p.clone());
         }
@@ -55,7 +57,11 @@ impl App {
                     .filter(|v| !v.is_empty())
                     .map(|h| PathBuf::from(h).join(".local/share"))
             })
-            .ok_or_else(|| UserError::usage("neither --db, STOCKROOM_DB, XDG_DATA_HOME nor HOME is set; pass --db PATH"))?;
+            .ok_or_else(|| {
+                UserError::usage(
+                    "neither --db, STOCKROOM_DB, XDG_DATA_HOME nor HOME is set; pass --db PATH",
+                )
+            })?;
         Ok(data.join("stockroom").join("stockroom.db"))
     }
 
@@ -98,6 +104,22 @@ pub fn dispatch(cli: Cli, command_line: String) -> (Result<()>, App) {
 fn check_globals(app: &App) -> Result<()> {
     if app.global.bom && app.global.format != Format::Csv {
         return Err(UserError::usage("--bom applies to CSV only; add --format csv").into());
+    }
+    // An unwritable -o must stop the command before it changes anything.
+    if let Some(p) = &app.global.output {
+        let opened = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(p);
+        if let Err(e) = opened {
+            let msg = format!("cannot write -o {}: {e}; nothing was changed", p.display());
+            return Err(match e.kind() {
+                std::io::ErrorKind::NotFound => UserError::not_found(msg),
+                _ => UserError::refused(msg),
+            }
+            .into());
+        }
     }
     Ok(())
 }

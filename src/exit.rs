@@ -87,16 +87,29 @@ pub fn classify(err: &anyhow::Error) -> Exit {
         {
             return Exit::Refused;
         }
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::BrokenPipe {
-                return Exit::Ok;
-            }
+        if is_broken_pipe(cause) {
+            return Exit::Ok;
         }
         if let Some(code) = crate::repo::classify(cause) {
             return code;
         }
     }
     Exit::Failure
+}
+
+/// A closed stdout, however the writer wrapped it (plain io, the csv crate, serde_json).
+fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+        return io.kind() == BrokenPipe;
+    }
+    if let Some(e) = cause.downcast_ref::<csv::Error>() {
+        return matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe);
+    }
+    if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+        return e.io_error_kind() == Some(BrokenPipe);
+    }
+    false
 }
 
 #[cfg(test)]
@@ -110,10 +123,27 @@ mod tests {
             (UserError::refused("x").into(), Exit::Refused),
             (UserError::not_found("x").into(), Exit::NotFound),
             (UserError::partial("x").into(), Exit::Partial),
-            (stockroom_core::Qty::parse("1e3").unwrap_err().into(), Exit::Refused),
-            (stockroom_core::Sku::parse("a b").unwrap_err().into(), Exit::Refused),
-            (std::io::Error::from(std::io::ErrorKind::BrokenPipe).into(), Exit::Ok),
-            (std::io::Error::from(std::io::ErrorKind::PermissionDenied).into(), Exit::Failure),
+            (
+                stockroom_core::NumError::Empty { what: "x" }.into(),
+                Exit::Refused,
+            ),
+            (stockroom_core::IdentError::EmptySku.into(), Exit::Refused),
+            (
+                csv::Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe)).into(),
+                Exit::Ok,
+            ),
+            (
+                serde_json::Error::io(std::io::Error::from(std::io::ErrorKind::BrokenPipe)).into(),
+                Exit::Ok,
+            ),
+            (
+                std::io::Error::from(std::io::ErrorKind::BrokenPipe).into(),
+                Exit::Ok,
+            ),
+            (
+                std::io::Error::from(std::io::ErrorKind::PermissionDenied).into(),
+                Exit::Failure,
+            ),
             (anyhow::anyhow!("bug"), Exit::Failure),
             (
                 anyhow::Error::from(UserError::not_found("inner")).context("outer"),

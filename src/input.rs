@@ -16,7 +16,9 @@ pub struct CsvRows {
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut buf).context("reading stdin")?;
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .context("reading stdin")?;
     } else {
         let mut f = std::fs::File::open(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
@@ -36,20 +38,29 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 /// is refused with its line number.
 pub fn parse_csv(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<CsvRows> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let lines = LineIndex::new(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
     let mut records = rdr.byte_records();
     let header = match records.next() {
-        None => return Err(UserError::refused(format!("the file is empty; expected a header row: {}", known.join(","))).into()),
+        None => {
+            return Err(UserError::refused(format!(
+                "the file is empty; expected a header row: {}",
+                known.join(",")
+            ))
+            .into())
+        }
         Some(Err(e)) => return Err(UserError::refused(format!("line 1: {e}")).into()),
         Some(Ok(h)) => h,
     };
     let mut columns = Vec::with_capacity(header.len());
     for (i, raw) in header.iter().enumerate() {
         let name = std::str::from_utf8(raw)
-            .map_err(|_| UserError::refused(format!("line 1, column {}: the header is not UTF-8", i + 1)))?
+            .map_err(|_| {
+                UserError::refused(format!("line 1, column {}: the header is not UTF-8", i + 1))
+            })?
             .trim()
             .to_ascii_lowercase();
         if !known.contains(&name.as_str()) {
@@ -62,7 +73,9 @@ pub fn parse_csv(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<CsvR
             .into());
         }
         if columns.contains(&name) {
-            return Err(UserError::refused(format!("line 1: column '{name}' appears twice")).into());
+            return Err(
+                UserError::refused(format!("line 1: column '{name}' appears twice")).into(),
+            );
         }
         columns.push(name);
     }
@@ -85,13 +98,17 @@ pub fn parse_csv(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<CsvR
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line_of(bytes, p.byte()));
                 problems.push(format!("line {line}: {e}"));
                 break;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        let line = rec.position().map_or(0, |p| lines.line_of(bytes, p.byte()));
+        if rec.len() == 1
+            && rec
+                .get(0)
+                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+        {
             continue; // blank line
         }
         if rec.len() != columns.len() {
@@ -107,14 +124,20 @@ pub fn parse_csv(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<CsvR
         for (i, raw) in rec.iter().enumerate() {
             match std::str::from_utf8(raw) {
                 Ok(s) if s.contains('\0') => {
-                    problems.push(format!("line {line}, column {}: contains a NUL byte", columns[i]));
+                    problems.push(format!(
+                        "line {line}, column {}: contains a NUL byte",
+                        columns[i]
+                    ));
                     ok = false;
                 }
                 Ok(s) => {
                     cells.insert(columns[i].clone(), s.to_string());
                 }
                 Err(_) => {
-                    problems.push(format!("line {line}, column {}: not valid UTF-8", columns[i]));
+                    problems.push(format!(
+                        "line {line}, column {}: not valid UTF-8",
+                        columns[i]
+                    ));
                     ok = false;
                 }
             }
@@ -138,6 +161,41 @@ pub fn parse_csv(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<CsvR
     Ok(CsvRows { rows })
 }
 
+/// Line numbers as a person counts them in an editor: `\n`, `\r\n` and a lone `\r` each end a line.
+struct LineIndex {
+    /// Byte offsets where lines 2, 3, ... start.
+    starts: Vec<u64>,
+}
+
+impl LineIndex {
+    fn new(bytes: &[u8]) -> Self {
+        let mut starts = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i as u64 + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i as u64 + 2);
+                    i += 1;
+                }
+                b'\r' => starts.push(i as u64 + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Self { starts }
+    }
+
+    /// The 1-based line of a record starting at `byte` (the csv reader may report the offset of
+    /// the line break before it).
+    fn line_of(&self, bytes: &[u8], mut byte: u64) -> u64 {
+        while bytes.get(byte as usize).is_some_and(|b| *b == b'\r' || *b == b'\n') {
+            byte += 1;
+        }
+        self.starts.partition_point(|s| *s <= byte) as u64 + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +208,23 @@ mod tests {
         assert_eq!(r.rows[0].0, 2);
         assert_eq!(r.rows[0].1.get("name").map(String::as_str), Some("x,\ny"));
         assert_eq!(r.rows[1].0, 4);
+        Ok(())
+    }
+
+    #[test]
+    fn counts_lines_for_lf_crlf_and_cr_files() -> Result<()> {
+        for data in [
+            "sku,name\nA,x\nB,y\n",
+            "sku,name\r\nA,x\r\nB,y\r\n",
+            "sku,name\rA,x\rB,y\r",
+        ] {
+            let r = parse_csv(data.as_bytes(), &["sku", "name"], &["sku"])?;
+            assert_eq!(
+                r.rows.iter().map(|x| x.0).collect::<Vec<_>>(),
+                vec![2, 3],
+                "{data:?}"
+            );
+        }
         Ok(())
     }
 
@@ -167,7 +242,12 @@ mod tests {
         for c in cases {
             let e = parse_csv(c, &["sku", "name"], &["sku"]).err();
             let code = e.as_ref().map(crate::exit::classify);
-            assert_eq!(code, Some(crate::exit::Exit::Refused), "{:?}", String::from_utf8_lossy(c));
+            assert_eq!(
+                code,
+                Some(crate::exit::Exit::Refused),
+                "{:?}",
+                String::from_utf8_lossy(c)
+            );
         }
     }
 }

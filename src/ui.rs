@@ -77,20 +77,32 @@ impl Ui {
     /// A warning; silenced by `-q`.
     pub fn warn(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            let prefix = if self.stderr_color() { "\x1b[33mwarning:\x1b[0m" } else { "warning:" };
+            let prefix = if self.stderr_color() {
+                "\x1b[33mwarning:\x1b[0m"
+            } else {
+                "warning:"
+            };
             let _ = writeln!(io::stderr().lock(), "{prefix} {}", msg.as_ref());
         }
     }
 
     /// A warning that `-q` does not silence (a partial result).
     pub fn warn_always(&self, msg: impl AsRef<str>) {
-        let prefix = if self.stderr_color() { "\x1b[33mwarning:\x1b[0m" } else { "warning:" };
+        let prefix = if self.stderr_color() {
+            "\x1b[33mwarning:\x1b[0m"
+        } else {
+            "warning:"
+        };
         let _ = writeln!(io::stderr().lock(), "{prefix} {}", msg.as_ref());
     }
 
     /// An error; never silenced.
     pub fn error(&self, msg: impl AsRef<str>) {
-        let prefix = if self.stderr_color() { "\x1b[31merror:\x1b[0m" } else { "error:" };
+        let prefix = if self.stderr_color() {
+            "\x1b[31merror:\x1b[0m"
+        } else {
+            "error:"
+        };
         let _ = writeln!(io::stderr().lock(), "{prefix} {}", msg.as_ref());
     }
 

@@ -239,7 +239,6 @@ fn an_empty_file_is_not_found() {
 }
 
 #[test]
-#[ignore = "BUG: refusing a foreign SQLite (or empty) file still rewrites it: Db::open switches it to WAL before checking user_version"]
 fn refusing_a_foreign_sqlite_file_does_not_modify_it() {
     let env = Env::new();
     {
@@ -406,7 +405,6 @@ fn a_failed_write_appends_no_event() {
 }
 
 #[test]
-#[ignore = "BUG: concurrent `init` on the same new path: the losers exit 4 (\"not a Stockroom database\") or 75 at once, instead of waiting and finding it initialized"]
 fn concurrent_inits_on_a_new_path_all_succeed() {
     for round in 0..10 {
         let env = Env::new();

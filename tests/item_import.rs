@@ -108,7 +108,6 @@ fn every_bad_row_is_listed_with_its_line_counting_quoted_newlines() {
 }
 
 #[test]
-#[ignore = "BUG: with CRLF line ends (Excel's, and our own CSV output) import errors name the line before the bad one (input::parse_csv uses the csv crate's position, which lags on CRLF; src unit test input::tests::reads_rows_with_line_numbers_and_tolerates_bom fails the same way)"]
 fn bad_rows_in_a_crlf_file_are_listed_with_their_own_line() {
     assert_six_bad_rows_listed("\r\n");
 }

@@ -85,8 +85,16 @@ struct GroupKey {
 /// Plans purchase orders for `demands`. Goods for different warehouses never share a PO. Lines for different customers never share a drop-ship PO;
 /// within a PO each item is one line. An override orders exactly its quantity of the item: more
 /// than needed is excess stock, less leaves the newest demand uncovered.
-pub fn plan(demands: &[Demand], deliver_to: DeliverTo, group_by: GroupBy, overrides: &[QtyOverride]) -> Vec<PlanPo> {
-    let mut sorted: Vec<&Demand> = demands.iter().filter(|d| d.uncovered.is_positive()).collect();
+pub fn plan(
+    demands: &[Demand],
+    deliver_to: DeliverTo,
+    group_by: GroupBy,
+    overrides: &[QtyOverride],
+) -> Vec<PlanPo> {
+    let mut sorted: Vec<&Demand> = demands
+        .iter()
+        .filter(|d| d.uncovered.is_positive())
+        .collect();
     sorted.sort_by_key(|d| (d.key, d.so_line_id));
     let mut groups: BTreeMap<GroupKey, BTreeMap<i64, PlanLine>> = BTreeMap::new();
     for d in sorted {
@@ -96,12 +104,16 @@ pub fn plan(demands: &[Demand], deliver_to: DeliverTo, group_by: GroupBy, overri
             customer_id: (deliver_to == DeliverTo::Customer).then_some(d.customer_id),
             so_id: (group_by == GroupBy::So).then_some(d.key.so_id),
         };
-        let line = groups.entry(key).or_default().entry(d.item_id).or_insert_with(|| PlanLine {
-            item_id: d.item_id,
-            rate: d.rate,
-            quantity: Qty::ZERO,
-            links: Vec::new(),
-        });
+        let line = groups
+            .entry(key)
+            .or_default()
+            .entry(d.item_id)
+            .or_insert_with(|| PlanLine {
+                item_id: d.item_id,
+                rate: d.rate,
+                quantity: Qty::ZERO,
+                links: Vec::new(),
+            });
         line.quantity += d.uncovered;
         line.links.push((d.so_line_id, d.uncovered));
     }
@@ -147,7 +159,13 @@ fn trim_links(links: &[(i64, Qty)], total: Qty) -> Vec<(i64, Qty)> {
 
 impl fmt::Display for PlanPo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "vendor {} ({} line(s), {} link(s))", self.vendor_id, self.lines.len(), self.link_count())
+        write!(
+            f,
+            "vendor {} ({} line(s), {} link(s))",
+            self.vendor_id,
+            self.lines.len(),
+            self.link_count()
+        )
     }
 }
 
@@ -160,7 +178,15 @@ mod tests {
     fn q(n: i64) -> Qty {
         Qty::from_raw(n * 1000)
     }
-    fn demand(line: i64, so: i64, day: u32, customer: i64, item: i64, vendor: i64, unc: i64) -> Demand {
+    fn demand(
+        line: i64,
+        so: i64,
+        day: u32,
+        customer: i64,
+        item: i64,
+        vendor: i64,
+        unc: i64,
+    ) -> Demand {
         Demand {
             so_line_id: line,
             key: FifoKey {
@@ -196,7 +222,11 @@ mod tests {
 
     #[test]
     fn drop_ship_never_merges_customers() {
-        let d = [demand(1, 1, 1, 7, 100, 1, 3), demand(2, 2, 1, 8, 100, 1, 2), demand(3, 3, 1, 7, 100, 1, 1)];
+        let d = [
+            demand(1, 1, 1, 7, 100, 1, 3),
+            demand(2, 2, 1, 8, 100, 1, 2),
+            demand(3, 3, 1, 7, 100, 1, 1),
+        ];
         let p = plan(&d, DeliverTo::Customer, GroupBy::Vendor, &[]);
         assert_eq!(p.len(), 2);
         assert_eq!((p[0].customer_id, p[0].lines[0].quantity), (Some(7), q(4)));
@@ -207,31 +237,64 @@ mod tests {
     fn warehouses_never_share_a_po() {
         let mut other = demand(2, 2, 1, 7, 100, 1, 2);
         other.warehouse_id = 2;
-        let p = plan(&[demand(1, 1, 1, 7, 100, 1, 3), other], DeliverTo::Warehouse, GroupBy::Vendor, &[]);
-        assert_eq!(p.iter().map(|p| p.warehouse_id).collect::<Vec<_>>(), vec![Some(1), Some(2)]);
+        let p = plan(
+            &[demand(1, 1, 1, 7, 100, 1, 3), other],
+            DeliverTo::Warehouse,
+            GroupBy::Vendor,
+            &[],
+        );
+        assert_eq!(
+            p.iter().map(|p| p.warehouse_id).collect::<Vec<_>>(),
+            vec![Some(1), Some(2)]
+        );
     }
 
     #[test]
     fn group_by_so_splits_per_order() {
         let d = [demand(1, 1, 1, 7, 100, 1, 3), demand(2, 2, 1, 7, 100, 1, 2)];
         let p = plan(&d, DeliverTo::Warehouse, GroupBy::So, &[]);
-        assert_eq!(p.iter().map(|p| p.so_id).collect::<Vec<_>>(), vec![Some(1), Some(2)]);
+        assert_eq!(
+            p.iter().map(|p| p.so_id).collect::<Vec<_>>(),
+            vec![Some(1), Some(2)]
+        );
     }
 
     #[test]
     fn overrides_order_more_as_excess_or_less_oldest_first() {
         let d = [demand(1, 1, 1, 7, 100, 1, 3), demand(2, 2, 2, 7, 100, 1, 2)];
-        let more = plan(&d, DeliverTo::Warehouse, GroupBy::Vendor, &[QtyOverride { item_id: 100, quantity: q(12) }]);
+        let more = plan(
+            &d,
+            DeliverTo::Warehouse,
+            GroupBy::Vendor,
+            &[QtyOverride {
+                item_id: 100,
+                quantity: q(12),
+            }],
+        );
         assert_eq!(more[0].lines[0].quantity, q(12));
         assert_eq!(more[0].lines[0].links, vec![(1, q(3)), (2, q(2))]);
-        let less = plan(&d, DeliverTo::Warehouse, GroupBy::Vendor, &[QtyOverride { item_id: 100, quantity: q(4) }]);
+        let less = plan(
+            &d,
+            DeliverTo::Warehouse,
+            GroupBy::Vendor,
+            &[QtyOverride {
+                item_id: 100,
+                quantity: q(4),
+            }],
+        );
         assert_eq!(less[0].lines[0].quantity, q(4));
         assert_eq!(less[0].lines[0].links, vec![(1, q(3)), (2, q(1))]);
     }
 
     #[test]
     fn nothing_uncovered_plans_nothing() {
-        assert!(plan(&[demand(1, 1, 1, 7, 100, 1, 0)], DeliverTo::Warehouse, GroupBy::Vendor, &[]).is_empty());
+        assert!(plan(
+            &[demand(1, 1, 1, 7, 100, 1, 0)],
+            DeliverTo::Warehouse,
+            GroupBy::Vendor,
+            &[]
+        )
+        .is_empty());
     }
 
     proptest! {

@@ -37,8 +37,19 @@ mod tests {
 
     #[test]
     fn strict_dates() {
-        assert_eq!(parse_date("2026-12-04").map(|d| d.to_string()), Ok("2026-12-04".into()));
-        for bad in ["2026-1-4", "04-12-2026", "2026/12/04", "2026-02-30", "", "20261204", "2026-12-04T00"] {
+        assert_eq!(
+            parse_date("2026-12-04").map(|d| d.to_string()),
+            Ok("2026-12-04".into())
+        );
+        for bad in [
+            "2026-1-4",
+            "04-12-2026",
+            "2026/12/04",
+            "2026-02-30",
+            "",
+            "20261204",
+            "2026-12-04T00",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }

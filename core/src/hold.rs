@@ -73,7 +73,11 @@ pub fn is_pending(rule: HoldRelease, l: &Link) -> bool {
 
 /// The order's status once its links are considered: held while any link is pending (remembering
 /// the status to return to), released to that status when none is.
-pub fn apply_hold(status: SoStatus, held_from: Option<SoStatus>, any_pending: bool) -> (SoStatus, Option<SoStatus>) {
+pub fn apply_hold(
+    status: SoStatus,
+    held_from: Option<SoStatus>,
+    any_pending: bool,
+) -> (SoStatus, Option<SoStatus>) {
     match (status, any_pending) {
         (SoStatus::Draft | SoStatus::Void, _) => (status, None),
         (SoStatus::OnHold, true) => (SoStatus::OnHold, held_from.or(Some(SoStatus::Confirmed))),
@@ -116,7 +120,11 @@ mod tests {
             (ReceivedAndBilled, false, 5, 5, false),
         ];
         for (rule, ds, d, b, want) in cases {
-            assert_eq!(is_pending(rule, &link(ds, d, b)), want, "{rule} ds={ds} d={d} b={b}");
+            assert_eq!(
+                is_pending(rule, &link(ds, d, b)),
+                want,
+                "{rule} ds={ds} d={d} b={b}"
+            );
         }
     }
 
@@ -137,8 +145,14 @@ mod tests {
     fn hold_and_release_return_to_the_remembered_status() {
         use SoStatus::*;
         assert_eq!(apply_hold(Confirmed, None, true), (OnHold, Some(Confirmed)));
-        assert_eq!(apply_hold(OnHold, Some(Confirmed), true), (OnHold, Some(Confirmed)));
-        assert_eq!(apply_hold(OnHold, Some(Fulfilled), false), (Fulfilled, None));
+        assert_eq!(
+            apply_hold(OnHold, Some(Confirmed), true),
+            (OnHold, Some(Confirmed))
+        );
+        assert_eq!(
+            apply_hold(OnHold, Some(Fulfilled), false),
+            (Fulfilled, None)
+        );
         assert_eq!(apply_hold(Confirmed, None, false), (Confirmed, None));
         assert_eq!(apply_hold(Void, None, true), (Void, None));
     }

@@ -87,7 +87,9 @@ pub fn validate_warehouse_code(s: &str) -> Result<String, IdentError> {
     let t = s.trim();
     if t.is_empty()
         || t.len() > 32
-        || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         return Err(IdentError::BadWarehouseCode(s.to_string()));
     }
@@ -185,7 +187,10 @@ mod tests {
         for bad in ["", " ", "a b", "a,b", "=1+1", "a\"b", "tab\tx"] {
             assert!(Sku::parse(bad).is_err(), "{bad}");
         }
-        assert!(matches!(Sku::parse(&"a".repeat(65)), Err(IdentError::LongSku(_))));
+        assert!(matches!(
+            Sku::parse(&"a".repeat(65)),
+            Err(IdentError::LongSku(_))
+        ));
     }
 
     #[test]
@@ -193,8 +198,20 @@ mod tests {
         let d: DocNumber = "so-12".parse().unwrap_or(DocNumber::new(DocKind::Bill, 0));
         assert_eq!(d, DocNumber::new(DocKind::SalesOrder, 12));
         assert_eq!(d.to_string(), "SO-00012");
-        assert_eq!(DocNumber::new(DocKind::Bill, 123_456).to_string(), "BILL-123456");
-        for bad in ["SO", "SO-", "SO-0", "XX-1", "SO-1a", "SO--1", "12", "SO-99999999999999999999"] {
+        assert_eq!(
+            DocNumber::new(DocKind::Bill, 123_456).to_string(),
+            "BILL-123456"
+        );
+        for bad in [
+            "SO",
+            "SO-",
+            "SO-0",
+            "XX-1",
+            "SO-1a",
+            "SO--1",
+            "12",
+            "SO-99999999999999999999",
+        ] {
             assert!(bad.parse::<DocNumber>().is_err(), "{bad}");
         }
         assert!(DocNumber::parse_kind("PO-1", DocKind::SalesOrder).is_err());
@@ -218,7 +235,12 @@ pub fn validate_email(s: &str) -> Result<String, IdentError> {
         return Ok(String::new());
     }
     match t.split_once('@') {
-        Some((a, b)) if !a.is_empty() && b.contains('.') && !b.contains('@') && !t.contains(char::is_whitespace) => {
+        Some((a, b))
+            if !a.is_empty()
+                && b.contains('.')
+                && !b.contains('@')
+                && !t.contains(char::is_whitespace) =>
+        {
             Ok(t.to_string())
         }
         _ => Err(IdentError::BadEmail(t.to_string())),

@@ -124,15 +124,28 @@ mod tests {
                 discount: m(d),
                 tax_rate: p(t),
             };
-            assert_eq!(line_amounts(&l), Ok(LineAmounts { amount: m(amount), tax: m(tax) }), "{q} x {r}");
+            assert_eq!(
+                line_amounts(&l),
+                Ok(LineAmounts {
+                    amount: m(amount),
+                    tax: m(tax)
+                }),
+                "{q} x {r}"
+            );
         }
     }
 
     #[test]
     fn totals_add_rounded_parts_and_tcs_is_on_everything() {
         let lines = [
-            LineAmounts { amount: m("100.00"), tax: m("18.00") },
-            LineAmounts { amount: m("50.00"), tax: m("2.50") },
+            LineAmounts {
+                amount: m("100.00"),
+                tax: m("18.00"),
+            },
+            LineAmounts {
+                amount: m("50.00"),
+                tax: m("2.50"),
+            },
         ];
         let c = DocCharges {
             discount: m("10.00"),
@@ -142,14 +155,28 @@ mod tests {
         };
         let t = doc_totals(&lines, &c);
         // 150 - 10 + 20.50 + 5 - 0.50 = 165.00; TCS 1% = 1.65
-        assert_eq!(t.map(|t| (t.subtotal, t.tax, t.tcs, t.total)), Ok((m("150.00"), m("20.50"), m("1.65"), m("166.65"))));
+        assert_eq!(
+            t.map(|t| (t.subtotal, t.tax, t.tcs, t.total)),
+            Ok((m("150.00"), m("20.50"), m("1.65"), m("166.65")))
+        );
     }
 
     #[test]
     fn discount_larger_than_amount_is_refused() {
-        let l = LineInput { quantity: qty("1"), rate: m("5"), discount: m("6"), tax_rate: p("0") };
-        assert!(matches!(line_amounts(&l), Err(MoneyError::DiscountTooLarge { .. })));
-        let c = DocCharges { discount: m("1"), ..Default::default() };
+        let l = LineInput {
+            quantity: qty("1"),
+            rate: m("5"),
+            discount: m("6"),
+            tax_rate: p("0"),
+        };
+        assert!(matches!(
+            line_amounts(&l),
+            Err(MoneyError::DiscountTooLarge { .. })
+        ));
+        let c = DocCharges {
+            discount: m("1"),
+            ..Default::default()
+        };
         assert!(doc_totals(&[], &c).is_err());
     }
 }

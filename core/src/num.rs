@@ -39,8 +39,16 @@ impl NumError {
         match self {
             NumError::Empty { .. } => NumError::Empty { what: name },
             NumError::Invalid { input, .. } => NumError::Invalid { what: name, input },
-            NumError::TooManyDecimals { input, max, .. } => NumError::TooManyDecimals { what: name, input, max },
-            NumError::OutOfRange { input, limit, .. } => NumError::OutOfRange { what: name, input, limit },
+            NumError::TooManyDecimals { input, max, .. } => NumError::TooManyDecimals {
+                what: name,
+                input,
+                max,
+            },
+            NumError::OutOfRange { input, limit, .. } => NumError::OutOfRange {
+                what: name,
+                input,
+                limit,
+            },
             NumError::NotPositive { input, .. } => NumError::NotPositive { what: name, input },
             NumError::Negative { input, .. } => NumError::Negative { what: name, input },
             NumError::Overflow { .. } => NumError::Overflow { what: name },
@@ -50,7 +58,12 @@ impl NumError {
 
 /// Parses `[+-]digits[.digits]` into an integer scaled by `10^scale`, refusing exponents, NaN,
 /// thousands separators, more decimals than `scale`, and magnitudes above `max_abs`.
-pub fn parse_fixed(input: &str, scale: u32, max_abs: i64, what: &'static str) -> Result<i64, NumError> {
+pub fn parse_fixed(
+    input: &str,
+    scale: u32,
+    max_abs: i64,
+    what: &'static str,
+) -> Result<i64, NumError> {
     let s = input.trim();
     if s.is_empty() {
         return Err(NumError::Empty { what });
@@ -324,8 +337,8 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_plain_decimal() {
         for input in [
-            "1e3", "NaN", "nan", "inf", "1,5", "1 000", "--1", "+-1", "1.2.3", ".", "-", "abc", "0x10", "١",
-            "1_000",
+            "1e3", "NaN", "nan", "inf", "1,5", "1 000", "--1", "+-1", "1.2.3", ".", "-", "abc",
+            "0x10", "١", "1_000",
         ] {
             assert!(
                 matches!(Qty::parse(input), Err(NumError::Invalid { .. })),
@@ -334,17 +347,38 @@ mod tests {
             );
         }
         assert!(matches!(Qty::parse(""), Err(NumError::Empty { .. })));
-        assert!(matches!(Qty::parse("1.0001"), Err(NumError::TooManyDecimals { max: 3, .. })));
-        assert!(matches!(Money::parse("1.005"), Err(NumError::TooManyDecimals { max: 2, .. })));
-        assert!(matches!(Qty::parse("1000000000.001"), Err(NumError::OutOfRange { .. })));
+        assert!(matches!(
+            Qty::parse("1.0001"),
+            Err(NumError::TooManyDecimals { max: 3, .. })
+        ));
+        assert!(matches!(
+            Money::parse("1.005"),
+            Err(NumError::TooManyDecimals { max: 2, .. })
+        ));
+        assert!(matches!(
+            Qty::parse("1000000000.001"),
+            Err(NumError::OutOfRange { .. })
+        ));
         assert!(matches!(
             Qty::parse("99999999999999999999999999"),
             Err(NumError::OutOfRange { .. })
         ));
-        assert!(matches!(Qty::parse_positive("0"), Err(NumError::NotPositive { .. })));
-        assert!(matches!(Qty::parse_positive("-1"), Err(NumError::NotPositive { .. })));
-        assert!(matches!(Money::parse_non_negative("-0.01"), Err(NumError::Negative { .. })));
-        assert!(matches!(Percent::parse_rate("100.5"), Err(NumError::OutOfRange { .. })));
+        assert!(matches!(
+            Qty::parse_positive("0"),
+            Err(NumError::NotPositive { .. })
+        ));
+        assert!(matches!(
+            Qty::parse_positive("-1"),
+            Err(NumError::NotPositive { .. })
+        ));
+        assert!(matches!(
+            Money::parse_non_negative("-0.01"),
+            Err(NumError::Negative { .. })
+        ));
+        assert!(matches!(
+            Percent::parse_rate("100.5"),
+            Err(NumError::OutOfRange { .. })
+        ));
     }
 
     #[test]
@@ -362,7 +396,9 @@ mod tests {
     #[test]
     fn multiplies_exactly_and_rounds_half_away_from_zero() {
         // 3 × 0.335 = 1.005 -> 1.01 (banker's rounding would give 1.00)
-        let m = Qty::parse("3").and_then(|q| q.times(Money::from_raw(34))).map(Money::raw);
+        let m = Qty::parse("3")
+            .and_then(|q| q.times(Money::from_raw(34)))
+            .map(Money::raw);
         assert_eq!(m, Ok(102));
         let q = Qty::parse("1.5").and_then(|q| q.times(Money::parse("0.03")?));
         assert_eq!(q.map(Money::raw), Ok(5)); // 0.045 -> 0.05

@@ -89,13 +89,25 @@ fn tri<T>(done: Qty, total: Qty, none: T, some: T, all: T) -> T {
 pub fn shipment_status(lines: &[LineProgress]) -> ShipmentStatus {
     let done: Qty = lines.iter().map(LineProgress::delivered).sum();
     let total: Qty = lines.iter().map(|l| l.quantity).sum();
-    tri(done, total, ShipmentStatus::NotShipped, ShipmentStatus::PartiallyShipped, ShipmentStatus::Shipped)
+    tri(
+        done,
+        total,
+        ShipmentStatus::NotShipped,
+        ShipmentStatus::PartiallyShipped,
+        ShipmentStatus::Shipped,
+    )
 }
 
 pub fn invoice_status(lines: &[LineProgress]) -> InvoiceStatus {
     let done: Qty = lines.iter().map(|l| l.invoiced).sum();
     let total: Qty = lines.iter().map(|l| l.quantity).sum();
-    tri(done, total, InvoiceStatus::NotInvoiced, InvoiceStatus::PartiallyInvoiced, InvoiceStatus::Invoiced)
+    tri(
+        done,
+        total,
+        InvoiceStatus::NotInvoiced,
+        InvoiceStatus::PartiallyInvoiced,
+        InvoiceStatus::Invoiced,
+    )
 }
 
 /// Where a confirmed order stands by its quantities alone: confirmed, fulfilled or closed.
@@ -143,11 +155,36 @@ mod tests {
     #[test]
     fn statuses_follow_quantities() {
         let cases = [
-            (vec![line(5, 0, 0, 0)], SoStatus::Confirmed, ShipmentStatus::NotShipped, InvoiceStatus::NotInvoiced),
-            (vec![line(5, 2, 0, 0)], SoStatus::Confirmed, ShipmentStatus::PartiallyShipped, InvoiceStatus::NotInvoiced),
-            (vec![line(5, 2, 3, 0)], SoStatus::Fulfilled, ShipmentStatus::Shipped, InvoiceStatus::NotInvoiced),
-            (vec![line(5, 5, 0, 5)], SoStatus::Closed, ShipmentStatus::Shipped, InvoiceStatus::Invoiced),
-            (vec![line(5, 0, 0, 5)], SoStatus::Confirmed, ShipmentStatus::NotShipped, InvoiceStatus::Invoiced),
+            (
+                vec![line(5, 0, 0, 0)],
+                SoStatus::Confirmed,
+                ShipmentStatus::NotShipped,
+                InvoiceStatus::NotInvoiced,
+            ),
+            (
+                vec![line(5, 2, 0, 0)],
+                SoStatus::Confirmed,
+                ShipmentStatus::PartiallyShipped,
+                InvoiceStatus::NotInvoiced,
+            ),
+            (
+                vec![line(5, 2, 3, 0)],
+                SoStatus::Fulfilled,
+                ShipmentStatus::Shipped,
+                InvoiceStatus::NotInvoiced,
+            ),
+            (
+                vec![line(5, 5, 0, 5)],
+                SoStatus::Closed,
+                ShipmentStatus::Shipped,
+                InvoiceStatus::Invoiced,
+            ),
+            (
+                vec![line(5, 0, 0, 5)],
+                SoStatus::Confirmed,
+                ShipmentStatus::NotShipped,
+                InvoiceStatus::Invoiced,
+            ),
             (
                 vec![line(5, 5, 0, 5), line(2, 0, 0, 0)],
                 SoStatus::Confirmed,
@@ -165,9 +202,18 @@ mod tests {
     #[test]
     fn on_hold_remembers_where_it_would_be() {
         let done = vec![line(1, 1, 0, 0)];
-        assert_eq!(after_progress(SoStatus::OnHold, &done), (SoStatus::OnHold, Some(SoStatus::Fulfilled)));
-        assert_eq!(after_progress(SoStatus::Confirmed, &done), (SoStatus::Fulfilled, None));
-        assert_eq!(after_progress(SoStatus::Draft, &done), (SoStatus::Draft, None));
+        assert_eq!(
+            after_progress(SoStatus::OnHold, &done),
+            (SoStatus::OnHold, Some(SoStatus::Fulfilled))
+        );
+        assert_eq!(
+            after_progress(SoStatus::Confirmed, &done),
+            (SoStatus::Fulfilled, None)
+        );
+        assert_eq!(
+            after_progress(SoStatus::Draft, &done),
+            (SoStatus::Draft, None)
+        );
     }
 
     #[test]

@@ -51,7 +51,10 @@ impl PoLineProgress {
 
 /// Received and billed status; for a drop shipment "received" follows billing (delivery).
 pub fn statuses(lines: &[PoLineProgress], dropship: bool) -> (ReceivedStatus, BilledStatus) {
-    let wanted: Qty = lines.iter().map(|l| l.quantity.sub_floor0(l.cancelled)).sum();
+    let wanted: Qty = lines
+        .iter()
+        .map(|l| l.quantity.sub_floor0(l.cancelled))
+        .sum();
     let received: Qty = lines
         .iter()
         .map(|l| if dropship { l.billed } else { l.received })
@@ -110,17 +113,56 @@ mod tests {
     #[test]
     fn statuses_and_closing() {
         let cases = [
-            (vec![l(5, 0, 0, 0)], false, ReceivedStatus::NotReceived, BilledStatus::NotBilled, PoStatus::Issued),
-            (vec![l(5, 5, 0, 0)], false, ReceivedStatus::Received, BilledStatus::NotBilled, PoStatus::Issued),
-            (vec![l(5, 5, 5, 0)], false, ReceivedStatus::Received, BilledStatus::Billed, PoStatus::Closed),
-            (vec![l(5, 3, 3, 2)], false, ReceivedStatus::Received, BilledStatus::Billed, PoStatus::Closed),
-            (vec![l(5, 0, 5, 0)], true, ReceivedStatus::Received, BilledStatus::Billed, PoStatus::Closed),
-            (vec![l(5, 0, 2, 0)], true, ReceivedStatus::PartiallyReceived, BilledStatus::PartiallyBilled, PoStatus::Issued),
+            (
+                vec![l(5, 0, 0, 0)],
+                false,
+                ReceivedStatus::NotReceived,
+                BilledStatus::NotBilled,
+                PoStatus::Issued,
+            ),
+            (
+                vec![l(5, 5, 0, 0)],
+                false,
+                ReceivedStatus::Received,
+                BilledStatus::NotBilled,
+                PoStatus::Issued,
+            ),
+            (
+                vec![l(5, 5, 5, 0)],
+                false,
+                ReceivedStatus::Received,
+                BilledStatus::Billed,
+                PoStatus::Closed,
+            ),
+            (
+                vec![l(5, 3, 3, 2)],
+                false,
+                ReceivedStatus::Received,
+                BilledStatus::Billed,
+                PoStatus::Closed,
+            ),
+            (
+                vec![l(5, 0, 5, 0)],
+                true,
+                ReceivedStatus::Received,
+                BilledStatus::Billed,
+                PoStatus::Closed,
+            ),
+            (
+                vec![l(5, 0, 2, 0)],
+                true,
+                ReceivedStatus::PartiallyReceived,
+                BilledStatus::PartiallyBilled,
+                PoStatus::Issued,
+            ),
         ];
         for (lines, ds, rs, bs, st) in cases {
             assert_eq!(statuses(&lines, ds), (rs, bs), "{lines:?}");
             assert_eq!(status_after(PoStatus::Issued, &lines, ds), st, "{lines:?}");
         }
-        assert_eq!(status_after(PoStatus::Draft, &[l(1, 1, 1, 0)], false), PoStatus::Draft);
+        assert_eq!(
+            status_after(PoStatus::Draft, &[l(1, 1, 1, 0)], false),
+            PoStatus::Draft
+        );
     }
 }

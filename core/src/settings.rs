@@ -40,15 +40,30 @@ pub const HOLD_RELEASE_VALUES: &[&str] = &["billed", "received", "received_and_b
 
 /// Every setting the tool knows, with the SPEC defaults.
 pub const SETTINGS: &[Setting] = &[
-    Setting { key: "org.name", default: "My Store", kind: Kind::Text, help: "organization name" },
-    Setting { key: "currency", default: "INR", kind: Kind::Currency, help: "currency code shown in tables" },
+    Setting {
+        key: "org.name",
+        default: "My Store",
+        kind: Kind::Text,
+        help: "organization name",
+    },
+    Setting {
+        key: "currency",
+        default: "INR",
+        kind: Kind::Currency,
+        help: "currency code shown in tables",
+    },
     Setting {
         key: "hold_release",
         default: "billed",
         kind: Kind::OneOf(HOLD_RELEASE_VALUES),
         help: "when a backorder link stops holding its sales order",
     },
-    Setting { key: "tcs.enabled", default: "false", kind: Kind::Bool, help: "collect TCS on sales invoices" },
+    Setting {
+        key: "tcs.enabled",
+        default: "false",
+        kind: Kind::Bool,
+        help: "collect TCS on sales invoices",
+    },
     Setting {
         key: "tcs.turnover_exceeds_threshold",
         default: "false",
@@ -61,7 +76,12 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Money,
         help: "a customer's sales per financial year above which TCS applies (Rs 50 lakh)",
     },
-    Setting { key: "tcs.rate", default: "0.1", kind: Kind::Percent, help: "TCS rate with PAN" },
+    Setting {
+        key: "tcs.rate",
+        default: "0.1",
+        kind: Kind::Percent,
+        help: "TCS rate with PAN",
+    },
     Setting {
         key: "tcs.reduced_rate",
         default: "0.075",
@@ -74,17 +94,39 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Date,
         help: "last day of the reduced rate",
     },
-    Setting { key: "tcs.no_pan_rate", default: "1", kind: Kind::Percent, help: "TCS rate when the customer has no PAN" },
-    Setting { key: "tcs.start_date", default: "2020-10-01", kind: Kind::Date, help: "first day TCS applies" },
-    Setting { key: "tcs.end_date", default: "", kind: Kind::OptionalDate, help: "last day TCS applies (empty: none)" },
+    Setting {
+        key: "tcs.no_pan_rate",
+        default: "1",
+        kind: Kind::Percent,
+        help: "TCS rate when the customer has no PAN",
+    },
+    Setting {
+        key: "tcs.start_date",
+        default: "2020-10-01",
+        kind: Kind::Date,
+        help: "first day TCS applies",
+    },
+    Setting {
+        key: "tcs.end_date",
+        default: "",
+        kind: Kind::OptionalDate,
+        help: "last day TCS applies (empty: none)",
+    },
 ];
 
 /// Finds a setting by key.
 pub fn find(key: &str) -> Result<&'static Setting, SettingError> {
-    SETTINGS.iter().find(|s| s.key == key).ok_or_else(|| SettingError::Unknown {
-        key: key.to_string(),
-        known: SETTINGS.iter().map(|s| s.key).collect::<Vec<_>>().join(", "),
-    })
+    SETTINGS
+        .iter()
+        .find(|s| s.key == key)
+        .ok_or_else(|| SettingError::Unknown {
+            key: key.to_string(),
+            known: SETTINGS
+                .iter()
+                .map(|s| s.key)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
 }
 
 /// Checks and normalizes a value for `key`.
@@ -115,9 +157,13 @@ pub fn validate(key: &str, value: &str) -> Result<String, SettingError> {
             "false" | "no" | "off" | "0" => Ok("false".into()),
             _ => Err(bad("true or false")),
         },
-        Kind::Date => crate::date::parse_date(v).map(|d| d.to_string()).map_err(|e| bad(&e.to_string())),
+        Kind::Date => crate::date::parse_date(v)
+            .map(|d| d.to_string())
+            .map_err(|e| bad(&e.to_string())),
         Kind::OptionalDate if v.is_empty() => Ok(String::new()),
-        Kind::OptionalDate => crate::date::parse_date(v).map(|d| d.to_string()).map_err(|e| bad(&e.to_string())),
+        Kind::OptionalDate => crate::date::parse_date(v)
+            .map(|d| d.to_string())
+            .map_err(|e| bad(&e.to_string())),
         Kind::Money => crate::num::Money::parse_non_negative(v)
             .map(|m| m.to_string())
             .map_err(|e| bad(&e.to_string())),
@@ -134,15 +180,29 @@ mod tests {
     #[test]
     fn defaults_are_valid_values() {
         for s in SETTINGS {
-            assert_eq!(validate(s.key, s.default).as_deref(), Ok(s.default), "{}", s.key);
+            assert_eq!(
+                validate(s.key, s.default).as_deref(),
+                Ok(s.default),
+                "{}",
+                s.key
+            );
         }
     }
 
     #[test]
     fn refuses_unknown_keys_and_bad_values() {
-        assert!(matches!(validate("nope", "1"), Err(SettingError::Unknown { .. })));
-        assert!(matches!(validate("hold_release", "shipped"), Err(SettingError::BadValue { .. })));
-        assert_eq!(validate("hold_release", "RECEIVED").as_deref(), Ok("received"));
+        assert!(matches!(
+            validate("nope", "1"),
+            Err(SettingError::Unknown { .. })
+        ));
+        assert!(matches!(
+            validate("hold_release", "shipped"),
+            Err(SettingError::BadValue { .. })
+        ));
+        assert_eq!(
+            validate("hold_release", "RECEIVED").as_deref(),
+            Ok("received")
+        );
         assert_eq!(validate("currency", "usd").as_deref(), Ok("USD"));
         assert!(validate("tcs.enabled", "maybe").is_err());
         assert!(validate("tcs.rate", "101").is_err());

@@ -7,7 +7,13 @@ use thiserror::Error;
 
 /// A line's uncovered shortfall: what is neither shipped, drop-shipped, reserved nor on an open
 /// backorder link; never negative.
-pub fn uncovered(quantity: Qty, shipped: Qty, dropshipped: Qty, reserved: Qty, backordered: Qty) -> Qty {
+pub fn uncovered(
+    quantity: Qty,
+    shipped: Qty,
+    dropshipped: Qty,
+    reserved: Qty,
+    backordered: Qty,
+) -> Qty {
     quantity.sub_floor0(shipped + dropshipped + reserved + backordered)
 }
 
@@ -43,7 +49,10 @@ pub struct Waiting {
 /// Gives `free` stock to waiting lines, oldest confirmation first. Returns `(line_id, qty)` for
 /// every line that gets something; their sum never exceeds `free`.
 pub fn allocate_fifo(free: Qty, waiting: &[Waiting]) -> Vec<(i64, Qty)> {
-    let mut order: Vec<&Waiting> = waiting.iter().filter(|w| w.uncovered.is_positive()).collect();
+    let mut order: Vec<&Waiting> = waiting
+        .iter()
+        .filter(|w| w.uncovered.is_positive())
+        .collect();
     order.sort_by_key(|w| w.key);
     let mut left = free.max(Qty::ZERO);
     let mut out = Vec::new();
@@ -68,17 +77,25 @@ pub struct Releasable {
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ReleaseError {
-    #[error("only {available} reserved (and not packed) can be released, {needed} would be needed")]
+    #[error(
+        "only {available} reserved (and not packed) can be released, {needed} would be needed"
+    )]
     NotEnough { needed: Qty, available: Qty },
 }
 
 /// Releases `needed` from the newest reservations first. Returns `(line_id, qty)` released.
-pub fn release_newest(needed: Qty, reservations: &[Releasable]) -> Result<Vec<(i64, Qty)>, ReleaseError> {
+pub fn release_newest(
+    needed: Qty,
+    reservations: &[Releasable],
+) -> Result<Vec<(i64, Qty)>, ReleaseError> {
     let available: Qty = reservations.iter().map(|r| r.qty.max(Qty::ZERO)).sum();
     if available < needed {
         return Err(ReleaseError::NotEnough { needed, available });
     }
-    let mut order: Vec<&Releasable> = reservations.iter().filter(|r| r.qty.is_positive()).collect();
+    let mut order: Vec<&Releasable> = reservations
+        .iter()
+        .filter(|r| r.qty.is_positive())
+        .collect();
     order.sort_by_key(|r| std::cmp::Reverse(r.key));
     let mut left = needed;
     let mut out = Vec::new();
@@ -139,13 +156,24 @@ mod tests {
 
     #[test]
     fn fifo_oldest_confirmation_then_so_then_line() {
-        let waiting = [w(3, 1, 1, 10, 5), w(2, 9, 2, 20, 2), w(2, 9, 1, 30, 2), w(2, 4, 1, 40, 1)];
+        let waiting = [
+            w(3, 1, 1, 10, 5),
+            w(2, 9, 2, 20, 2),
+            w(2, 9, 1, 30, 2),
+            w(2, 4, 1, 40, 1),
+        ];
         assert_eq!(
             allocate_fifo(q(4), &waiting),
             vec![(40, q(1)), (30, q(2)), (20, q(1))]
         );
         assert_eq!(allocate_fifo(q(0), &waiting), vec![]);
-        assert_eq!(allocate_fifo(q(100), &waiting).iter().map(|x| x.1).sum::<Qty>(), q(10));
+        assert_eq!(
+            allocate_fifo(q(100), &waiting)
+                .iter()
+                .map(|x| x.1)
+                .sum::<Qty>(),
+            q(10)
+        );
     }
 
     #[test]

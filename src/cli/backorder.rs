@@ -103,7 +103,10 @@ fn base_terms(app: &App, c: &CommonArgs) -> Result<Terms> {
     let expected_date = c.expected_date.as_deref().map(parse_date).transpose()?;
     if let Some(e) = expected_date {
         if e < date {
-            return Err(UserError::refused(format!("--expected-date {e} is before the PO date {date}")).into());
+            return Err(UserError::refused(format!(
+                "--expected-date {e} is before the PO date {date}"
+            ))
+            .into());
         }
     }
     Ok(Terms {
@@ -142,7 +145,11 @@ fn print_plan(app: &App, db: &mut Db, report: &PlanReport) -> Result<()> {
         .iter()
         .map(|n| so_record(&c, n.id))
         .collect::<Result<Vec<_>>>()?;
-    out.show_groups(&[("purchase_orders", pos), ("sales_orders", sos), ("plan", rows)])
+    out.show_groups(&[
+        ("purchase_orders", pos),
+        ("sales_orders", sos),
+        ("plan", rows),
+    ])
 }
 
 fn summarize(app: &App, report: &PlanReport, dry_run: bool) {
@@ -154,31 +161,55 @@ fn summarize(app: &App, report: &PlanReport, dry_run: bool) {
         };
         app.ui.say(format!(
             "{verb} {} for {} ({to}): {} line(s), total {}",
-            po.number.map_or_else(|| "a draft PO".to_string(), |n| n.to_string()),
+            po.number
+                .map_or_else(|| "a draft PO".to_string(), |n| n.to_string()),
             po.vendor,
             po.lines.len(),
             po.total
         ));
     }
     if !dry_run && !report.sales_orders.is_empty() {
-        let list: Vec<String> = report.sales_orders.iter().map(ToString::to_string).collect();
+        let list: Vec<String> = report
+            .sales_orders
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         app.ui.say(format!(
             "{} on hold until the backorder is billed; next: `stockroom po issue {}`",
             list.join(", "),
-            report.pos.iter().filter_map(|p| p.number).map(|n| n.to_string()).collect::<Vec<_>>().join(" ")
+            report
+                .pos
+                .iter()
+                .filter_map(|p| p.number)
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
         ));
     }
 }
 
 /// Asks a clerk for the vendor of every line that has none; returns `--vendor SKU=NAME` pairs.
-fn prompt_vendors(app: &App, db: &mut Db, so: DocNumber, terms: &Terms) -> Result<Vec<(String, String)>> {
+fn prompt_vendors(
+    app: &App,
+    db: &mut Db,
+    so: DocNumber,
+    terms: &Terms,
+) -> Result<Vec<(String, String)>> {
     let missing = missing_vendors(db, so, terms)?;
     if missing.is_empty() || !app.ui.is_interactive() {
         return Ok(Vec::new());
     }
-    let vendors: Vec<String> = db.conn().list_vendors()?.into_iter().map(|v| v.name).collect();
+    let vendors: Vec<String> = db
+        .conn()
+        .list_vendors()?
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
     if vendors.is_empty() {
-        return Err(UserError::refused("there are no vendors yet; add one with `stockroom vendor add NAME`").into());
+        return Err(UserError::refused(
+            "there are no vendors yet; add one with `stockroom vendor add NAME`",
+        )
+        .into());
     }
     let mut out = Vec::new();
     for m in missing {
@@ -213,7 +244,9 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
             let so = so_number(&a.so)?;
             let mut terms = base_terms(app, &a.common)?;
             for o in &a.only {
-                terms.only.push(stockroom_core::Sku::parse(o)?.as_str().to_string());
+                terms
+                    .only
+                    .push(stockroom_core::Sku::parse(o)?.as_str().to_string());
             }
             for q in &a.qty {
                 let (sku, v) = parse_sku_pair(q, "--qty")?;
@@ -223,16 +256,24 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
                 match v.split_once('=') {
                     Some(_) => terms.vendor_by_sku.push(parse_sku_pair(v, "--vendor")?),
                     None if terms.vendor_all.is_some() => {
-                        return Err(UserError::usage("--vendor NAME (for every line) is given twice").into())
+                        return Err(UserError::usage(
+                            "--vendor NAME (for every line) is given twice",
+                        )
+                        .into())
                     }
                     None => terms.vendor_all = Some(v.trim().to_string()),
                 }
             }
             for r in &a.rate {
                 let (sku, v) = parse_sku_pair(r, "--rate")?;
-                terms.rate_by_sku.push((sku, Money::parse_non_negative(&v).map_err(|e| e.named("--rate"))?));
+                terms.rate_by_sku.push((
+                    sku,
+                    Money::parse_non_negative(&v).map_err(|e| e.named("--rate"))?,
+                ));
             }
-            terms.vendor_by_sku.extend(prompt_vendors(app, &mut db, so, &terms)?);
+            terms
+                .vendor_by_sku
+                .extend(prompt_vendors(app, &mut db, so, &terms)?);
             let report = backorder_create(&mut db, so, &terms, a.common.dry_run)?;
             summarize(app, &report, a.common.dry_run);
             print_plan(app, &mut db, &report)
@@ -244,9 +285,15 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
             let so_ids = if a.orders.is_empty() {
                 None
             } else {
-                Some(a.orders.iter().map(|s| so_number(s).map(|n| n.id)).collect::<Result<Vec<_>>>()?)
+                Some(
+                    a.orders
+                        .iter()
+                        .map(|s| so_number(s).map(|n| n.id))
+                        .collect::<Result<Vec<_>>>()?,
+                )
             };
-            let has_filter = a.customer.is_some() || a.from.is_some() || a.to.is_some() || a.vendor.is_some();
+            let has_filter =
+                a.customer.is_some() || a.from.is_some() || a.to.is_some() || a.vendor.is_some();
             if so_ids.is_none() && !a.all && !has_filter {
                 return Err(UserError::usage(
                     "say which orders: give SO numbers, --all, or a filter (--customer, --from, --to, --vendor)",
@@ -259,7 +306,9 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
                     None => None,
                     Some(n) => Some(
                         c.find_customer(n)?
-                            .ok_or_else(|| UserError::not_found(format!("no customer named '{n}'")))?
+                            .ok_or_else(|| {
+                                UserError::not_found(format!("no customer named '{n}'"))
+                            })?
                             .id,
                     ),
                 },
@@ -275,10 +324,21 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
                 },
             };
             let progress = app.ui.progress(0, "planning backorders");
-            let report = backorder_bulk(&mut db, &filter, &terms, a.common.dry_run, &|n| progress.set_position(n as u64))?;
+            let report = backorder_bulk(&mut db, &filter, &terms, a.common.dry_run, &|n| {
+                progress.set_position(n as u64)
+            })?;
             progress.finish_and_clear();
-            let links: usize = report.pos.iter().flat_map(|p| &p.lines).map(|l| l.links.len()).sum();
-            let verb = if a.common.dry_run { "would create" } else { "created" };
+            let links: usize = report
+                .pos
+                .iter()
+                .flat_map(|p| &p.lines)
+                .map(|l| l.links.len())
+                .sum();
+            let verb = if a.common.dry_run {
+                "would create"
+            } else {
+                "created"
+            };
             if report.pos.is_empty() && report.no_vendor.is_empty() {
                 app.ui.say("Nothing to backorder: every shortfall is already covered by stock or purchase orders.");
             } else {
@@ -296,8 +356,15 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
                     .no_vendor
                     .iter()
                     .map(|n| {
-                        let sos: Vec<String> = n.sos.iter().take(5).map(ToString::to_string).collect();
-                        format!("{} ({} on {}{})", n.sku, n.quantity, sos.join(" "), if n.sos.len() > 5 { " …" } else { "" })
+                        let sos: Vec<String> =
+                            n.sos.iter().take(5).map(ToString::to_string).collect();
+                        format!(
+                            "{} ({} on {}{})",
+                            n.sku,
+                            n.quantity,
+                            sos.join(" "),
+                            if n.sos.len() > 5 { " …" } else { "" }
+                        )
                     })
                     .collect();
                 return Err(UserError::partial(format!(

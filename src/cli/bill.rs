@@ -74,9 +74,13 @@ pub fn run(app: &App, cmd: BillCmd) -> Result<()> {
                     .transpose()?,
             };
             let r = bill_record(&mut db, n, &req, app.today)?;
-            app.ui.say(format!("Recorded {} for {n}, total {}", r.bill, r.total));
+            app.ui
+                .say(format!("Recorded {} for {n}, total {}", r.bill, r.total));
             for a in &r.dropshipped {
-                app.ui.say(format!("  {} {} drop-shipped to the customer of {}", a.qty, a.sku, a.so));
+                app.ui.say(format!(
+                    "  {} {} drop-shipped to the customer of {}",
+                    a.qty, a.sku, a.so
+                ));
             }
             for so in &r.released {
                 app.ui.say(format!("  {so} is released from hold"));
@@ -97,10 +101,9 @@ pub fn run(app: &App, cmd: BillCmd) -> Result<()> {
         }
         BillCmd::Show { bill } => {
             let n = DocNumber::parse_kind(&bill, DocKind::Bill)?;
-            let b = db
-                .conn()
-                .find_bill(n.id)?
-                .ok_or_else(|| UserError::not_found(format!("no bill {n}; see `stockroom bill list`")))?;
+            let b = db.conn().find_bill(n.id)?.ok_or_else(|| {
+                UserError::not_found(format!("no bill {n}; see `stockroom bill list`"))
+            })?;
             app.out()?.show(&output::bill_doc(&b))
         }
     }

@@ -67,7 +67,9 @@ pub fn run(app: &App, cmd: CustomerCmd) -> Result<()> {
         }
         CustomerCmd::Show { name } => {
             let cu = db.conn().find_customer(&name)?.ok_or_else(|| {
-                UserError::not_found(format!("no customer named '{name}'; see `stockroom customer list`"))
+                UserError::not_found(format!(
+                    "no customer named '{name}'; see `stockroom customer list`"
+                ))
             })?;
             app.out()?.show(&output::customer(&cu))
         }

@@ -30,7 +30,10 @@ pub fn run(app: &App, a: InitArgs) -> Result<()> {
             db.path().display()
         ));
     } else {
-        app.ui.say(format!("{} already exists; nothing changed.", db.path().display()));
+        app.ui.say(format!(
+            "{} already exists; nothing changed.",
+            db.path().display()
+        ));
         if !seed.is_empty() {
             app.ui.warn("--org/--currency apply to a new database only; use `stockroom config set` to change them");
         }

@@ -59,7 +59,8 @@ pub fn run(app: &App, cmd: ItemCmd) -> Result<()> {
                 name: validate_name(&a.name, "item name")?,
                 unit: validate_name(&a.unit, "unit")?,
                 rate: Money::parse_non_negative(&a.rate).map_err(|e| e.named("--rate"))?,
-                purchase_rate: Money::parse_non_negative(&a.purchase_rate).map_err(|e| e.named("--purchase-rate"))?,
+                purchase_rate: Money::parse_non_negative(&a.purchase_rate)
+                    .map_err(|e| e.named("--purchase-rate"))?,
                 vendor: a.vendor,
                 reorder_level: a
                     .reorder_level
@@ -80,7 +81,9 @@ pub fn run(app: &App, cmd: ItemCmd) -> Result<()> {
         ItemCmd::Show { sku } => {
             let c = db.conn();
             let item = c.find_item(&sku)?.ok_or_else(|| {
-                UserError::not_found(format!("no item with SKU '{sku}'; see `stockroom item list`"))
+                UserError::not_found(format!(
+                    "no item with SKU '{sku}'; see `stockroom item list`"
+                ))
             })?;
             let mut stock = Vec::new();
             c.for_each_stock_row(Some(&item.sku), None, |s| {

@@ -2,12 +2,12 @@
 //! declares its arguments and turns them into typed requests for a use case or a query, then hands
 //! the result to the output module. No rule lives here.
 
+pub mod backorder;
+pub mod bill;
 pub mod config;
 pub mod customer;
 pub mod history;
 pub mod init;
-pub mod backorder;
-pub mod bill;
 pub mod item;
 pub mod po;
 pub mod so;
@@ -130,7 +130,17 @@ mod tests {
 
     #[test]
     fn global_flags_go_anywhere_and_negative_quantities_parse() {
-        let cli = Cli::try_parse_from(["stockroom", "stock", "adjust", "W-1", "-3", "--format", "json", "--db", "x.db"]);
+        let cli = Cli::try_parse_from([
+            "stockroom",
+            "stock",
+            "adjust",
+            "W-1",
+            "-3",
+            "--format",
+            "json",
+            "--db",
+            "x.db",
+        ]);
         let Ok(cli) = cli else {
             panic!("parse failed: {cli:?}");
         };

@@ -63,9 +63,11 @@ pub fn parse_items(items: &[String]) -> Result<Vec<(String, Qty)>> {
 /// The full record of a PO, as `po show` prints it.
 pub fn po_record(c: &Conn, id: i64) -> Result<Record> {
     let number = DocNumber::new(DocKind::PurchaseOrder, id);
-    let po = c
-        .find_purchase_order(id)?
-        .ok_or_else(|| UserError::not_found(format!("no purchase order {number}; see `stockroom po list`")))?;
+    let po = c.find_purchase_order(id)?.ok_or_else(|| {
+        UserError::not_found(format!(
+            "no purchase order {number}; see `stockroom po list`"
+        ))
+    })?;
     let lines = c.po_lines(id)?;
     let mut links = Vec::new();
     for l in &lines {
@@ -77,7 +79,10 @@ pub fn po_record(c: &Conn, id: i64) -> Result<Record> {
         .into_iter()
         .map(|(r, date, q)| {
             Record::new()
-                .with("number", Value::text(DocNumber::new(DocKind::Receipt, r).to_string()))
+                .with(
+                    "number",
+                    Value::text(DocNumber::new(DocKind::Receipt, r).to_string()),
+                )
                 .with("date", Value::Date(date))
                 .with("quantity", Value::Qty(q))
         })
@@ -86,13 +91,18 @@ pub fn po_record(c: &Conn, id: i64) -> Result<Record> {
     c.for_each_bill(Some(id), |b| {
         bills.push(
             Record::new()
-                .with("number", Value::text(DocNumber::new(DocKind::Bill, b.id).to_string()))
+                .with(
+                    "number",
+                    Value::text(DocNumber::new(DocKind::Bill, b.id).to_string()),
+                )
                 .with("date", Value::Date(b.date))
                 .with("total", Value::Money(b.totals.total)),
         );
         Ok(())
     })?;
-    Ok(output::purchase_order_doc(&po, &lines, &links, &sos, receipts, bills))
+    Ok(output::purchase_order_doc(
+        &po, &lines, &links, &sos, receipts, bills,
+    ))
 }
 
 pub fn run(app: &App, cmd: PoCmd) -> Result<()> {
@@ -103,8 +113,12 @@ pub fn run(app: &App, cmd: PoCmd) -> Result<()> {
             let status = status
                 .as_deref()
                 .map(|s| {
-                    PoStatus::parse(s)
-                        .ok_or_else(|| UserError::refused(format!("--status '{s}' is not one of {}", PoStatus::names())))
+                    PoStatus::parse(s).ok_or_else(|| {
+                        UserError::refused(format!(
+                            "--status '{s}' is not one of {}",
+                            PoStatus::names()
+                        ))
+                    })
                 })
                 .transpose()?;
             let vendor_id = match &vendor {
@@ -129,13 +143,19 @@ pub fn run(app: &App, cmd: PoCmd) -> Result<()> {
             app.out()?.show(&rec)
         }
         PoCmd::Issue { pos } => {
-            let numbers = pos.iter().map(|p| po_number(p)).collect::<Result<Vec<_>>>()?;
+            let numbers = pos
+                .iter()
+                .map(|p| po_number(p))
+                .collect::<Result<Vec<_>>>()?;
             po_issue(&mut db, &numbers)?;
             for n in &numbers {
                 app.ui.say(format!("Issued {n}"));
             }
             let c = db.conn();
-            let recs = numbers.iter().map(|n| po_record(&c, n.id)).collect::<Result<Vec<_>>>()?;
+            let recs = numbers
+                .iter()
+                .map(|n| po_record(&c, n.id))
+                .collect::<Result<Vec<_>>>()?;
             let mut out = app.out()?;
             if recs.len() == 1 {
                 out.show(&recs[0])
@@ -149,12 +169,22 @@ pub fn run(app: &App, cmd: PoCmd) -> Result<()> {
             let date = app.date_or_today(date.as_deref())?;
             let r = po_receive(&mut db, n, &items, date)?;
             let parts: Vec<String> = r.lines.iter().map(|(s, q)| format!("{s} {q}")).collect();
-            app.ui.say(format!("Received {} on {n}: {}", r.receipt, parts.join(", ")));
+            app.ui.say(format!(
+                "Received {} on {n}: {}",
+                r.receipt,
+                parts.join(", ")
+            ));
             for a in &r.filled {
-                app.ui.say(format!("  {} {} reserved for {} (backordered)", a.qty, a.sku, a.so));
+                app.ui.say(format!(
+                    "  {} {} reserved for {} (backordered)",
+                    a.qty, a.sku, a.so
+                ));
             }
             for a in &r.allocated {
-                app.ui.say(format!("  {} {} reserved for {} (waiting order)", a.qty, a.sku, a.so));
+                app.ui.say(format!(
+                    "  {} {} reserved for {} (waiting order)",
+                    a.qty, a.sku, a.so
+                ));
             }
             for so in &r.released {
                 app.ui.say(format!("  {so} is released from hold"));
@@ -165,8 +195,16 @@ pub fn run(app: &App, cmd: PoCmd) -> Result<()> {
         PoCmd::Cancel { po, remaining } => {
             let n = po_number(&po)?;
             let r = po_cancel(&mut db, n, remaining)?;
-            let parts: Vec<String> = r.cancelled.iter().map(|(s, q)| format!("{s} {q}")).collect();
-            app.ui.say(format!("{n} is {}; cancelled {}", r.status, parts.join(", ")));
+            let parts: Vec<String> = r
+                .cancelled
+                .iter()
+                .map(|(s, q)| format!("{s} {q}"))
+                .collect();
+            app.ui.say(format!(
+                "{n} is {}; cancelled {}",
+                r.status,
+                parts.join(", ")
+            ));
             for (so, uncovered) in &r.affected {
                 if uncovered.is_positive() {
                     app.ui.say(format!(

@@ -5,7 +5,9 @@ use crate::exit::UserError;
 use crate::input;
 use crate::ops::so_confirm::{so_confirm, ConfirmOutcome};
 use crate::ops::so_create::{so_create, LineRequest, SoRequest};
-use crate::ops::so_import::{so_import, ImportOptions, ImportRow, COLUMNS as IMPORT_COLUMNS, REQUIRED as IMPORT_REQUIRED};
+use crate::ops::so_import::{
+    so_import, ImportOptions, ImportRow, COLUMNS as IMPORT_COLUMNS, REQUIRED as IMPORT_REQUIRED,
+};
 use crate::ops::{so_invoice, so_package, so_ship, so_void};
 use crate::output::{self, Record, Value};
 use crate::repo::{Conn, Db, SoFilter};
@@ -170,7 +172,9 @@ pub fn so_number(s: &str) -> Result<DocNumber> {
 /// Parses `SKU:QTY[@RATE]`.
 pub fn parse_line_spec(s: &str) -> Result<(String, Qty, Option<Money>)> {
     let (sku, rest) = s.split_once(':').ok_or_else(|| {
-        UserError::refused(format!("--item '{s}' is not SKU:QTY or SKU:QTY@RATE (e.g. W-1:5 or W-1:5@12.50)"))
+        UserError::refused(format!(
+            "--item '{s}' is not SKU:QTY or SKU:QTY@RATE (e.g. W-1:5 or W-1:5@12.50)"
+        ))
     })?;
     let (qty, rate) = match rest.split_once('@') {
         Some((q, r)) => (q, Some(r)),
@@ -178,7 +182,9 @@ pub fn parse_line_spec(s: &str) -> Result<(String, Qty, Option<Money>)> {
     };
     let sku = Sku::parse(sku)?;
     let qty = Qty::parse_positive(qty)?;
-    let rate = rate.map(|r| Money::parse_non_negative(r).map_err(|e| e.named("rate"))).transpose()?;
+    let rate = rate
+        .map(|r| Money::parse_non_negative(r).map_err(|e| e.named("rate")))
+        .transpose()?;
     Ok((sku.as_str().to_string(), qty, rate))
 }
 
@@ -201,32 +207,44 @@ fn opt_money(s: &Option<String>, name: &'static str, signed: bool) -> Result<Mon
 /// The full record of an order, as `so show` prints it.
 pub fn so_record(c: &Conn, id: i64) -> Result<Record> {
     let number = DocNumber::new(DocKind::SalesOrder, id);
-    let so = c
-        .find_sales_order(id)?
-        .ok_or_else(|| UserError::not_found(format!("no sales order {number}; see `stockroom so list`")))?;
+    let so = c.find_sales_order(id)?.ok_or_else(|| {
+        UserError::not_found(format!("no sales order {number}; see `stockroom so list`"))
+    })?;
     let lines = c.so_lines(id)?;
     let pos = c
         .linked_po_ids(id)?
         .into_iter()
         .map(|p| DocNumber::new(DocKind::PurchaseOrder, p).to_string())
         .collect();
-    let packages = c.list_packages(id)?.iter().map(|p| output::package(p, &lines)).collect();
+    let packages = c
+        .list_packages(id)?
+        .iter()
+        .map(|p| output::package(p, &lines))
+        .collect();
     let invoices = c
         .list_invoices(id)?
         .into_iter()
         .map(|(inv, date, total)| {
             Record::new()
-                .with("number", Value::text(DocNumber::new(DocKind::Invoice, inv).to_string()))
+                .with(
+                    "number",
+                    Value::text(DocNumber::new(DocKind::Invoice, inv).to_string()),
+                )
                 .with("date", Value::Date(date))
                 .with("total", Value::Money(total))
         })
         .collect();
-    Ok(output::sales_order_doc(&so, &lines, pos, packages, invoices))
+    Ok(output::sales_order_doc(
+        &so, &lines, pos, packages, invoices,
+    ))
 }
 
 fn show_orders(app: &App, db: &Db, ids: &[i64]) -> Result<()> {
     let c = db.conn();
-    let recs = ids.iter().map(|id| so_record(&c, *id)).collect::<Result<Vec<_>>>()?;
+    let recs = ids
+        .iter()
+        .map(|id| so_record(&c, *id))
+        .collect::<Result<Vec<_>>>()?;
     let mut out = app.out()?;
     if recs.len() == 1 {
         out.show(&recs[0])
@@ -238,8 +256,16 @@ fn show_orders(app: &App, db: &Db, ids: &[i64]) -> Result<()> {
 const SHORTFALL_COLUMNS: &[&str] = &["so", "sku", "ordered", "reserved", "short"];
 
 /// Shows the shortfall of confirmed orders on stderr and settles the backorder question.
-fn after_confirm(app: &App, db: &mut Db, outcomes: &[ConfirmOutcome], choice: Option<bool>) -> Result<()> {
-    let short: Vec<&ConfirmOutcome> = outcomes.iter().filter(|o| !o.shortfalls.is_empty()).collect();
+fn after_confirm(
+    app: &App,
+    db: &mut Db,
+    outcomes: &[ConfirmOutcome],
+    choice: Option<bool>,
+) -> Result<()> {
+    let short: Vec<&ConfirmOutcome> = outcomes
+        .iter()
+        .filter(|o| !o.shortfalls.is_empty())
+        .collect();
     if short.is_empty() {
         return Ok(());
     }
@@ -261,17 +287,25 @@ fn after_confirm(app: &App, db: &mut Db, outcomes: &[ConfirmOutcome], choice: Op
     let numbers: Vec<String> = short.iter().map(|o| o.so.to_string()).collect();
     let wants = match choice {
         Some(a) => a,
-        None if app.ui.is_interactive() || app.global.yes => {
-            app.ui.confirm("Create a backorder now?", None, "--backorder or --no-backorder")?
-        }
+        None if app.ui.is_interactive() || app.global.yes => app.ui.confirm(
+            "Create a backorder now?",
+            None,
+            "--backorder or --no-backorder",
+        )?,
         // the documented default: confirm without backordering; the nightly bulk run picks it up
         None => false,
     };
     if wants {
-        crate::cli::backorder::backorder_after_confirm(app, db, &short.iter().map(|o| o.so).collect::<Vec<_>>())?;
+        crate::cli::backorder::backorder_after_confirm(
+            app,
+            db,
+            &short.iter().map(|o| o.so).collect::<Vec<_>>(),
+        )?;
     } else {
         for n in &numbers {
-            app.ui.say(format!("To backorder the shortfall: stockroom backorder create {n}"));
+            app.ui.say(format!(
+                "To backorder the shortfall: stockroom backorder create {n}"
+            ));
         }
     }
     Ok(())
@@ -295,17 +329,25 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
             let mut all_rate = None;
             for t in &a.tax_rates {
                 match t.split_once('=') {
-                    None => all_rate = Some(Percent::parse_rate(t).map_err(|e| e.named("--tax-rate"))?),
+                    None => {
+                        all_rate = Some(Percent::parse_rate(t).map_err(|e| e.named("--tax-rate"))?)
+                    }
                     Some(_) => {
                         let (sku, v) = parse_sku_pair(t, "--tax-rate")?;
                         let r = Percent::parse_rate(&v).map_err(|e| e.named("--tax-rate"))?;
                         let mut hit = false;
-                        for l in lines.iter_mut().filter(|l| l.sku.eq_ignore_ascii_case(&sku)) {
+                        for l in lines
+                            .iter_mut()
+                            .filter(|l| l.sku.eq_ignore_ascii_case(&sku))
+                        {
                             l.tax_rate = r;
                             hit = true;
                         }
                         if !hit {
-                            return Err(UserError::refused(format!("--tax-rate {t}: no --item line for {sku}")).into());
+                            return Err(UserError::refused(format!(
+                                "--tax-rate {t}: no --item line for {sku}"
+                            ))
+                            .into());
                         }
                     }
                 }
@@ -334,7 +376,9 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
                 },
             };
             if !a.confirm && a.backorder.answer().is_some() {
-                return Err(UserError::usage("--backorder/--no-backorder go with --confirm").into());
+                return Err(
+                    UserError::usage("--backorder/--no-backorder go with --confirm").into(),
+                );
             }
             let (so, outcome) = so_create(&mut db, &req, a.confirm.then_some(date))?;
             let number = DocNumber::new(DocKind::SalesOrder, so.id);
@@ -348,7 +392,11 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
             show_orders(app, &db, &[so.id])
         }
         SoCmd::Confirm(a) => {
-            let numbers = a.orders.iter().map(|s| so_number(s)).collect::<Result<Vec<_>>>()?;
+            let numbers = a
+                .orders
+                .iter()
+                .map(|s| so_number(s))
+                .collect::<Result<Vec<_>>>()?;
             let date = app.date_or_today(a.date.as_deref())?;
             let outcomes = so_confirm(&mut db, &numbers, date)?;
             for o in &outcomes {
@@ -370,7 +418,10 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
                     .as_deref()
                     .map(|s| {
                         SoStatus::parse(s).ok_or_else(|| {
-                            UserError::refused(format!("--status '{s}' is not one of {}", SoStatus::names()))
+                            UserError::refused(format!(
+                                "--status '{s}' is not one of {}",
+                                SoStatus::names()
+                            ))
                         })
                     })
                     .transpose()?,
@@ -378,7 +429,9 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
                     None => None,
                     Some(name) => Some(
                         c.find_customer(name)?
-                            .ok_or_else(|| UserError::not_found(format!("no customer named '{name}'")))?
+                            .ok_or_else(|| {
+                                UserError::not_found(format!("no customer named '{name}'"))
+                            })?
                             .id,
                     ),
                 },
@@ -432,9 +485,11 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
         SoCmd::Void { so } => {
             let n = so_number(&so)?;
             let r = so_void::so_void(&mut db, n)?;
-            app.ui.say(format!("Voided {n}; its reservations were released."));
+            app.ui
+                .say(format!("Voided {n}; its reservations were released."));
             for a in &r.reallocated {
-                app.ui.say(format!("  {} {} went to {}", a.qty, a.sku, a.so));
+                app.ui
+                    .say(format!("  {} {} went to {}", a.qty, a.sku, a.so));
             }
             for po in &r.surplus_pos {
                 app.ui.say(format!(
@@ -448,15 +503,35 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
     }
 }
 
-const IMPORTED_COLUMNS: &[&str] = &["number", "channel", "external_id", "date", "customer", "lines", "status"];
+const IMPORTED_COLUMNS: &[&str] = &[
+    "number",
+    "channel",
+    "external_id",
+    "date",
+    "customer",
+    "lines",
+    "status",
+];
 
 fn import(app: &App, db: &mut Db, a: ImportArgs) -> Result<()> {
     let bytes = input::read_bytes(&a.file)?;
     let csv = input::parse_csv(&bytes, IMPORT_COLUMNS, IMPORT_REQUIRED)?;
-    let rows: Vec<ImportRow> = csv.rows.into_iter().map(|(line, cells)| ImportRow { line, cells }).collect();
+    let rows: Vec<ImportRow> = csv
+        .rows
+        .into_iter()
+        .map(|(line, cells)| ImportRow { line, cells })
+        .collect();
     let opt = ImportOptions {
-        default_channel: a.channel.as_deref().map(|c| validate_text(c, "channel", 100)).transpose()?,
-        confirm: if a.confirm { Some(app.date_or_today(a.date.as_deref())?) } else { None },
+        default_channel: a
+            .channel
+            .as_deref()
+            .map(|c| validate_text(c, "channel", 100))
+            .transpose()?,
+        confirm: if a.confirm {
+            Some(app.date_or_today(a.date.as_deref())?)
+        } else {
+            None
+        },
         skip_invalid: a.skip_invalid,
         warehouse: validate_warehouse_code(&a.warehouse)?,
     };
@@ -472,11 +547,22 @@ fn import(app: &App, db: &mut Db, a: ImportArgs) -> Result<()> {
                 .with("date", Value::Date(o.date))
                 .with("customer", Value::text(&o.customer))
                 .with("lines", Value::Int(o.lines as i64))
-                .with("status", Value::text(if opt.confirm.is_some() { "confirmed" } else { "draft" })),
+                .with(
+                    "status",
+                    Value::text(if opt.confirm.is_some() {
+                        "confirmed"
+                    } else {
+                        "draft"
+                    }),
+                ),
         )?;
     }
     list.finish()?;
-    let short: usize = report.confirmed.iter().filter(|o| !o.shortfalls.is_empty()).count();
+    let short: usize = report
+        .confirmed
+        .iter()
+        .filter(|o| !o.shortfalls.is_empty())
+        .count();
     app.ui.say(format!(
         "Imported {} order(s), skipped {} already imported{}{}{}.",
         report.imported.len(),
@@ -487,7 +573,10 @@ fn import(app: &App, db: &mut Db, a: ImportArgs) -> Result<()> {
             format!(", created {} customer(s)", report.created_customers.len())
         },
         if opt.confirm.is_some() {
-            format!(", confirmed {} ({short} with a shortfall for `backorder bulk`)", report.confirmed.len())
+            format!(
+                ", confirmed {} ({short} with a shortfall for `backorder bulk`)",
+                report.confirmed.len()
+            )
         } else {
             String::new()
         },
@@ -508,7 +597,10 @@ fn import(app: &App, db: &mut Db, a: ImportArgs) -> Result<()> {
             .map(|r| {
                 let mut rec = Record::new();
                 for c in IMPORT_COLUMNS {
-                    rec.push(c, Value::text(r.row.cells.get(*c).cloned().unwrap_or_default()));
+                    rec.push(
+                        c,
+                        Value::text(r.row.cells.get(*c).cloned().unwrap_or_default()),
+                    );
                 }
                 rec.push("line", Value::Int(r.row.line as i64));
                 rec.push("reason", Value::text(&r.reason));

@@ -1,6 +1,7 @@
 //! `stockroom stock adjust|list`.
 
 use crate::app::App;
+use crate::exit::UserError;
 use crate::ops::stock_adjust::{stock_adjust, AdjustRequest};
 use crate::output::{self, Record, Value};
 use anyhow::Result;
@@ -25,7 +26,7 @@ pub enum StockCmd {
 pub struct AdjustArgs {
     pub sku: String,
     /// Signed quantity: 5 adds, -3 removes
-    #[arg(allow_negative_numbers = true)]
+    #[arg(allow_hyphen_values = true)]
     pub qty: String,
     #[arg(long, default_value = "MAIN")]
     pub warehouse: String,
@@ -75,9 +76,26 @@ pub fn run(app: &App, cmd: StockCmd) -> Result<()> {
             app.out()?.show(&rec)
         }
         StockCmd::List { sku, warehouse } => {
+            let c = db.conn();
+            if let Some(s) = &sku {
+                if c.find_item(s)?.is_none() {
+                    return Err(UserError::not_found(format!(
+                        "no item with SKU '{s}'; see `stockroom item list`"
+                    ))
+                    .into());
+                }
+            }
+            if let Some(w) = &warehouse {
+                if c.find_warehouse(w)?.is_none() {
+                    return Err(UserError::not_found(format!(
+                        "no warehouse '{w}'; see `stockroom warehouse list`"
+                    ))
+                    .into());
+                }
+            }
             let mut out = app.out()?;
             let mut list = out.list(output::STOCK_COLUMNS)?;
-            db.conn().for_each_stock_row(sku.as_deref(), warehouse.as_deref(), |s| {
+            c.for_each_stock_row(sku.as_deref(), warehouse.as_deref(), |s| {
                 list.row(&output::stock(&s))
             })?;
             list.finish()

@@ -51,17 +51,24 @@ pub fn run(app: &App, cmd: VendorCmd) -> Result<()> {
         }
         VendorCmd::List => {
             let list = db.conn().list_vendors()?;
-            app.out()?.records(output::VENDOR_COLUMNS, list.iter().map(output::vendor))
+            app.out()?
+                .records(output::VENDOR_COLUMNS, list.iter().map(output::vendor))
         }
         VendorCmd::Show { name } => {
             let c = db.conn();
             let v = c.find_vendor(&name)?.ok_or_else(|| {
-                UserError::not_found(format!("no vendor named '{name}'; see `stockroom vendor list`"))
+                UserError::not_found(format!(
+                    "no vendor named '{name}'; see `stockroom vendor list`"
+                ))
             })?;
             let mut items = Vec::new();
             c.for_each_item(|i| {
                 if i.vendor_id == Some(v.id) {
-                    items.push(Record::new().with("sku", Value::text(i.sku)).with("name", Value::text(i.name)));
+                    items.push(
+                        Record::new()
+                            .with("sku", Value::text(i.sku))
+                            .with("name", Value::text(i.name)),
+                    );
                 }
                 Ok(())
             })?;

@@ -25,7 +25,11 @@ pub enum WarehouseCmd {
 pub fn run(app: &App, cmd: WarehouseCmd) -> Result<()> {
     let mut db = app.open()?;
     match cmd {
-        WarehouseCmd::Add { code, name, address } => {
+        WarehouseCmd::Add {
+            code,
+            name,
+            address,
+        } => {
             let code = validate_warehouse_code(&code)?;
             let name = validate_name(&name, "warehouse name")?;
             let address = validate_text(&address, "address", 1000)?;
@@ -35,8 +39,10 @@ pub fn run(app: &App, cmd: WarehouseCmd) -> Result<()> {
         }
         WarehouseCmd::List => {
             let list = db.conn().list_warehouses()?;
-            app.out()?
-                .records(output::WAREHOUSE_COLUMNS, list.iter().map(output::warehouse))
+            app.out()?.records(
+                output::WAREHOUSE_COLUMNS,
+                list.iter().map(output::warehouse),
+            )
         }
     }
 }

@@ -4,7 +4,7 @@
 use crate::exit::UserError;
 use crate::ops::backorder_plan::{plan_and_maybe_write, NoVendor, PlanReport, Terms};
 use crate::ops::effects::get_so;
-use crate::repo::{Conn, DemandFilter, Db};
+use crate::repo::{Conn, Db, DemandFilter};
 use anyhow::Result;
 use stockroom_core::backorder::DeliverTo;
 use stockroom_core::{DocNumber, SoStatus};
@@ -43,7 +43,11 @@ fn check(c: &Conn, so: DocNumber, terms: &Terms) -> Result<()> {
         }
     }
     let lines = c.so_lines(order.id)?;
-    for sku in terms.only.iter().chain(terms.qty_by_sku.iter().map(|(s, _)| s)) {
+    for sku in terms
+        .only
+        .iter()
+        .chain(terms.qty_by_sku.iter().map(|(s, _)| s))
+    {
         if !lines.iter().any(|l| l.sku.eq_ignore_ascii_case(sku)) {
             return Err(UserError::not_found(format!("{so} has no line for {sku}")).into());
         }
@@ -67,13 +71,22 @@ pub fn missing_vendors(db: &mut Db, so: DocNumber, terms: &Terms) -> Result<Vec<
 }
 
 /// Plans (and unless `dry_run`, writes) the backorder of one order.
-pub fn backorder_create(db: &mut Db, so: DocNumber, terms: &Terms, dry_run: bool) -> Result<PlanReport> {
+pub fn backorder_create(
+    db: &mut Db,
+    so: DocNumber,
+    terms: &Terms,
+    dry_run: bool,
+) -> Result<PlanReport> {
     let run = |c: &Conn, write: bool| -> Result<PlanReport> {
         check(c, so, terms)?;
         // plan without writing first, so that a refusal changes nothing
         let report = plan_and_maybe_write(c, &filter(so), terms, false)?;
         if !report.no_vendor.is_empty() {
-            let skus: Vec<String> = report.no_vendor.iter().map(|n| format!("{} ({})", n.sku, n.quantity)).collect();
+            let skus: Vec<String> = report
+                .no_vendor
+                .iter()
+                .map(|n| format!("{} ({})", n.sku, n.quantity))
+                .collect();
             return Err(UserError::refused(format!(
                 "no vendor for {}: give one with --vendor SKU=NAME (or --vendor NAME for every line), \
                  or set the item's preferred vendor",

@@ -97,22 +97,35 @@ struct ItemInfo {
 
 /// Reads the demand, resolves vendors and rates, and plans. With `write`, persists the plan.
 /// Demand whose item has no vendor lands in `no_vendor` and is left out of the plan.
-pub fn plan_and_maybe_write(c: &Conn, filter: &DemandFilter, terms: &Terms, write: bool) -> Result<PlanReport> {
+pub fn plan_and_maybe_write(
+    c: &Conn,
+    filter: &DemandFilter,
+    terms: &Terms,
+    write: bool,
+) -> Result<PlanReport> {
     let vendor_by_name = |name: &str| -> Result<i64> {
-        Ok(c
-            .find_vendor(name)?
+        Ok(c.find_vendor(name)?
             .ok_or_else(|| {
-                UserError::not_found(format!("no vendor named '{name}'; see `stockroom vendor list`"))
+                UserError::not_found(format!(
+                    "no vendor named '{name}'; see `stockroom vendor list`"
+                ))
             })?
             .id)
     };
-    let vendor_all = terms.vendor_all.as_deref().map(vendor_by_name).transpose()?;
+    let vendor_all = terms
+        .vendor_all
+        .as_deref()
+        .map(vendor_by_name)
+        .transpose()?;
     let mut vendor_by_sku: HashMap<String, i64> = HashMap::new();
     for (sku, name) in &terms.vendor_by_sku {
         vendor_by_sku.insert(sku.to_lowercase(), vendor_by_name(name)?);
     }
-    let rate_by_sku: HashMap<String, Money> =
-        terms.rate_by_sku.iter().map(|(s, r)| (s.to_lowercase(), *r)).collect();
+    let rate_by_sku: HashMap<String, Money> = terms
+        .rate_by_sku
+        .iter()
+        .map(|(s, r)| (s.to_lowercase(), *r))
+        .collect();
     let only: BTreeSet<String> = terms.only.iter().map(|s| s.to_lowercase()).collect();
 
     let mut demands: Vec<Demand> = Vec::new();
@@ -124,7 +137,11 @@ pub fn plan_and_maybe_write(c: &Conn, filter: &DemandFilter, terms: &Terms, writ
         if !only.is_empty() && !only.contains(&key) {
             return Ok(());
         }
-        let vendor = vendor_by_sku.get(&key).copied().or(vendor_all).or(d.vendor_id);
+        let vendor = vendor_by_sku
+            .get(&key)
+            .copied()
+            .or(vendor_all)
+            .or(d.vendor_id);
         let so = DocNumber::new(DocKind::SalesOrder, d.so_id);
         let Some(vendor_id) = vendor else {
             let e = no_vendor.entry(d.sku.clone()).or_insert_with(|| NoVendor {
@@ -139,7 +156,9 @@ pub fn plan_and_maybe_write(c: &Conn, filter: &DemandFilter, terms: &Terms, writ
             return Ok(());
         };
         let rate = rate_by_sku.get(&key).copied().unwrap_or(d.purchase_rate);
-        items.entry(d.item_id).or_insert_with(|| ItemInfo { sku: d.sku.clone() });
+        items
+            .entry(d.item_id)
+            .or_insert_with(|| ItemInfo { sku: d.sku.clone() });
         line_info.insert(d.so_line_id, (so, d.line_no));
         demands.push(Demand {
             so_line_id: d.so_line_id,
@@ -195,7 +214,10 @@ pub fn plan_and_maybe_write(c: &Conn, filter: &DemandFilter, terms: &Terms, writ
             })
             .map_err(|e| UserError::refused(e.to_string()))?;
             amounts.push(a);
-            let sku = items.get(&l.item_id).map(|i| i.sku.clone()).unwrap_or_default();
+            let sku = items
+                .get(&l.item_id)
+                .map(|i| i.sku.clone())
+                .unwrap_or_default();
             lines.push(PlannedLine {
                 sku,
                 quantity: l.quantity,
@@ -216,7 +238,8 @@ pub fn plan_and_maybe_write(c: &Conn, filter: &DemandFilter, terms: &Terms, writ
             tcs_rate: terms.tcs_rate,
             ..Default::default()
         };
-        let totals = doc_totals(&amounts, &charges).map_err(|e| UserError::refused(e.to_string()))?;
+        let totals =
+            doc_totals(&amounts, &charges).map_err(|e| UserError::refused(e.to_string()))?;
         let mut planned = PlannedPo {
             number: None,
             vendor: vendor.name.clone(),
@@ -231,7 +254,10 @@ pub fn plan_and_maybe_write(c: &Conn, filter: &DemandFilter, terms: &Terms, writ
         }
         report.pos.push(planned);
     }
-    report.sales_orders = sos.iter().map(|id| DocNumber::new(DocKind::SalesOrder, *id)).collect();
+    report.sales_orders = sos
+        .iter()
+        .map(|id| DocNumber::new(DocKind::SalesOrder, *id))
+        .collect();
     if write {
         for id in &sos {
             refresh_so(c, *id)?;
@@ -249,9 +275,11 @@ fn write_po(
     vendor: &crate::repo::Vendor,
     customer: Option<&crate::repo::Customer>,
 ) -> Result<i64> {
-    let expected = terms
-        .expected_date
-        .or_else(|| vendor.lead_time_days.map(|d| terms.date + chrono::Days::new(d.max(0) as u64)));
+    let expected = terms.expected_date.or_else(|| {
+        vendor
+            .lead_time_days
+            .map(|d| terms.date + chrono::Days::new(d.max(0) as u64))
+    });
     let dropship = terms.deliver_to == DeliverTo::Customer;
     let wh = p.warehouse_id;
     let id = c.insert_purchase_order(&NewPurchaseOrder {
@@ -261,7 +289,9 @@ fn write_po(
         deliver_to: terms.deliver_to,
         warehouse_id: wh,
         customer_id: customer.map(|c| c.id),
-        ship_to: customer.map(|c| c.shipping_address.clone()).unwrap_or_default(),
+        ship_to: customer
+            .map(|c| c.shipping_address.clone())
+            .unwrap_or_default(),
         is_backorder: true,
         totals: *totals,
         tcs_rate: terms.tcs_rate,

@@ -33,7 +33,12 @@ pub struct BillReport {
     pub released: Vec<DocNumber>,
 }
 
-pub fn bill_record(db: &mut Db, number: DocNumber, req: &BillRequest, today: Date) -> Result<BillReport> {
+pub fn bill_record(
+    db: &mut Db,
+    number: DocNumber,
+    req: &BillRequest,
+    today: Date,
+) -> Result<BillReport> {
     db.write(|c| {
         let po = get_po(c, number)?;
         match po.status {
@@ -44,26 +49,46 @@ pub fn bill_record(db: &mut Db, number: DocNumber, req: &BillRequest, today: Dat
                 ))
                 .into())
             }
-            s => return Err(UserError::refused(format!("{number} is {s}; it cannot be billed")).into()),
+            s => {
+                return Err(
+                    UserError::refused(format!("{number} is {s}; it cannot be billed")).into(),
+                )
+            }
         }
         let date = req.date.unwrap_or(today);
         if date < po.date {
-            return Err(UserError::refused(format!("the bill date {date} is before the PO date {}", po.date)).into());
+            return Err(UserError::refused(format!(
+                "the bill date {date} is before the PO date {}",
+                po.date
+            ))
+            .into());
         }
         if let Some(due) = req.due_date {
             if due < date {
-                return Err(UserError::refused(format!("the due date {due} is before the bill date {date}")).into());
+                return Err(UserError::refused(format!(
+                    "the due date {due} is before the bill date {date}"
+                ))
+                .into());
             }
         }
         let mut lines = c.po_lines(po.id)?;
         let first_bill = lines.iter().all(|l| l.billed.is_zero());
-        let picks = pick_lines(number, &lines, &req.items, |l| l.progress().to_bill(), "bill")?;
+        let picks = pick_lines(
+            number,
+            &lines,
+            &req.items,
+            |l| l.progress().to_bill(),
+            "bill",
+        )?;
         let mut amounts = Vec::new();
         let mut bill_lines = Vec::new();
         for (i, q) in &picks {
             let l = &lines[*i];
             let a = if *q == l.quantity {
-                LineAmounts { amount: l.amount, tax: l.tax }
+                LineAmounts {
+                    amount: l.amount,
+                    tax: l.tax,
+                }
             } else {
                 line_amounts(&LineInput {
                     quantity: *q,
@@ -79,12 +104,27 @@ pub fn bill_record(db: &mut Db, number: DocNumber, req: &BillRequest, today: Dat
         // the PO's own charges go on its first bill unless the clerk says otherwise
         let charges = DocCharges {
             discount: if first_bill { po.discount } else { Money::ZERO },
-            charges: req.charges.unwrap_or(if first_bill { po.charges } else { Money::ZERO }),
-            adjustment: req.adjustment.unwrap_or(if first_bill { po.adjustment } else { Money::ZERO }),
+            charges: req
+                .charges
+                .unwrap_or(if first_bill { po.charges } else { Money::ZERO }),
+            adjustment: req.adjustment.unwrap_or(if first_bill {
+                po.adjustment
+            } else {
+                Money::ZERO
+            }),
             tcs_rate: req.tcs_rate.unwrap_or(po.tcs_rate),
         };
-        let totals = doc_totals(&amounts, &charges).map_err(|e| UserError::refused(e.to_string()))?;
-        let bill_id = c.insert_bill(po.id, &req.vendor_ref, date, req.due_date, &totals, charges.tcs_rate, &bill_lines)?;
+        let totals =
+            doc_totals(&amounts, &charges).map_err(|e| UserError::refused(e.to_string()))?;
+        let bill_id = c.insert_bill(
+            po.id,
+            &req.vendor_ref,
+            date,
+            req.due_date,
+            &totals,
+            charges.tcs_rate,
+            &bill_lines,
+        )?;
         let bill = DocNumber::new(DocKind::Bill, bill_id);
         let mut sos = BTreeSet::new();
         let mut links_all = Vec::new();
@@ -93,7 +133,9 @@ pub fn bill_record(db: &mut Db, number: DocNumber, req: &BillRequest, today: Dat
         }
         let mut held = BTreeSet::new();
         for l in &links_all {
-            if c.find_sales_order(l.so_id)?.is_some_and(|s| s.status == SoStatus::OnHold) {
+            if c.find_sales_order(l.so_id)?
+                .is_some_and(|s| s.status == SoStatus::OnHold)
+            {
                 held.insert(l.so_id);
             }
         }
@@ -120,21 +162,41 @@ pub fn bill_record(db: &mut Db, number: DocNumber, req: &BillRequest, today: Dat
                     let mut so_line = c.get_so_line(l.so_line_id)?;
                     so_line.dropshipped += x;
                     c.update_so_line(&so_line)?;
-                    c.event(&so.to_string(), "drop-shipped", &format!("{} {x} by {} ({bill})", line.sku, po.vendor))?;
+                    c.event(
+                        &so.to_string(),
+                        "drop-shipped",
+                        &format!("{} {x} by {} ({bill})", line.sku, po.vendor),
+                    )?;
                     dropshipped.push(Allocation {
                         so,
                         sku: line.sku.clone(),
                         qty: x,
                     });
                 } else {
-                    c.event(&so.to_string(), "backorder billed", &format!("{} {x} ({bill} on {number})", line.sku))?;
+                    c.event(
+                        &so.to_string(),
+                        "backorder billed",
+                        &format!("{} {x} ({bill} on {number})", line.sku),
+                    )?;
                 }
                 settle_link(c, l, date)?;
             }
         }
-        let vendor_ref = if req.vendor_ref.is_empty() { String::new() } else { format!(" (vendor bill {})", req.vendor_ref) };
-        c.event(&bill.to_string(), "created", &format!("for {number} on {date}, total {}{vendor_ref}", totals.total))?;
-        c.event(&number.to_string(), "billed", &format!("{bill}, total {}", totals.total))?;
+        let vendor_ref = if req.vendor_ref.is_empty() {
+            String::new()
+        } else {
+            format!(" (vendor bill {})", req.vendor_ref)
+        };
+        c.event(
+            &bill.to_string(),
+            "created",
+            &format!("for {number} on {date}, total {}{vendor_ref}", totals.total),
+        )?;
+        c.event(
+            &number.to_string(),
+            "billed",
+            &format!("{bill}, total {}", totals.total),
+        )?;
         refresh_po(c, po.id)?;
         let released = refresh_sos(c, &sos, &held)?;
         Ok(BillReport {

@@ -2,9 +2,9 @@
 //! lines, handing free stock to waiting lines, and re-deriving an order's statuses.
 
 use crate::exit::UserError;
+use crate::repo::LinkRow;
 use crate::repo::{Conn, SalesOrder, SoLine};
 use anyhow::Result;
-use crate::repo::LinkRow;
 use stockroom_core::hold::{apply_hold, is_pending, LinkState};
 use stockroom_core::order::after_progress;
 use stockroom_core::stock::allocate_fifo;
@@ -46,7 +46,11 @@ pub fn allocate_free(c: &Conn, item_id: i64, warehouse_id: i64) -> Result<Vec<Al
         let mut line = c.get_so_line(line_id)?;
         reserve(c, &mut line, qty)?;
         let so = DocNumber::new(DocKind::SalesOrder, line.so_id);
-        c.event(&so.to_string(), "stock reserved", &format!("{} +{qty} (freed stock)", line.sku))?;
+        c.event(
+            &so.to_string(),
+            "stock reserved",
+            &format!("{} +{qty} (freed stock)", line.sku),
+        )?;
         out.push(Allocation {
             so,
             sku: line.sku.clone(),
@@ -60,7 +64,10 @@ pub fn allocate_free(c: &Conn, item_id: i64, warehouse_id: i64) -> Result<Vec<Al
 /// billed in full; writes it back.
 pub fn settle_link(c: &Conn, l: &mut LinkRow, date: stockroom_core::Date) -> Result<()> {
     if l.link.state == LinkState::Open {
-        if l.delivered_date.is_none() && l.link.delivered >= l.link.effective() && l.link.effective().is_positive() {
+        if l.delivered_date.is_none()
+            && l.link.delivered >= l.link.effective()
+            && l.link.effective().is_positive()
+        {
             l.delivered_date = Some(date);
         }
         if l.link.is_complete() {
@@ -82,9 +89,17 @@ pub fn refresh_so(c: &Conn, so_id: i64) -> Result<SalesOrder> {
     let progress: Vec<_> = lines.iter().map(SoLine::progress).collect();
     let (status, held_from) = after_progress(so.status, &progress);
     let rule = crate::ops::hold::rule(c)?;
-    let pending = c.links_of_so(so_id)?.iter().any(|l| is_pending(rule, &l.link));
+    let pending = c
+        .links_of_so(so_id)?
+        .iter()
+        .any(|l| is_pending(rule, &l.link));
     let (status, held_from) = apply_hold(status, held_from, pending);
-    let before = (so.status, so.held_from, so.shipment_status, so.invoice_status);
+    let before = (
+        so.status,
+        so.held_from,
+        so.shipment_status,
+        so.invoice_status,
+    );
     so.status = status;
     so.held_from = held_from;
     so.shipment_status = order::shipment_status(&progress);
@@ -97,7 +112,14 @@ pub fn refresh_so(c: &Conn, so_id: i64) -> Result<SalesOrder> {
             c.update_so_line(&l)?;
         }
     }
-    if before != (so.status, so.held_from, so.shipment_status, so.invoice_status) {
+    if before
+        != (
+            so.status,
+            so.held_from,
+            so.shipment_status,
+            so.invoice_status,
+        )
+    {
         c.update_so_status(&so)?;
         if before.0 != so.status {
             c.event(

@@ -8,7 +8,8 @@ use stockroom_core::{DocKind, DocNumber};
 /// The `hold_release` setting.
 pub fn rule(c: &Conn) -> Result<HoldRelease> {
     let v = c.setting("hold_release")?;
-    HoldRelease::parse(&v).ok_or_else(|| anyhow::anyhow!("the stored hold_release setting '{v}' is unknown"))
+    HoldRelease::parse(&v)
+        .ok_or_else(|| anyhow::anyhow!("the stored hold_release setting '{v}' is unknown"))
 }
 
 /// "PO-00004 is billed" / "PO-00004 and PO-00007 are billed".

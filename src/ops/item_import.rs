@@ -84,12 +84,18 @@ pub fn item_import(db: &mut Db, rows: &[RawRow], date: Date) -> Result<ImportRep
                     err("sku", format!("item {s} already exists"));
                 }
             }
-            let name = validate_name(row.get("name"), "name").map_err(|e| err("name", e.to_string())).ok();
+            let name = validate_name(row.get("name"), "name")
+                .map_err(|e| err("name", e.to_string()))
+                .ok();
             let unit = match row.get("unit") {
                 "" => Some("pcs".to_string()),
-                u => validate_name(u, "unit").map_err(|e| err("unit", e.to_string())).ok(),
+                u => validate_name(u, "unit")
+                    .map_err(|e| err("unit", e.to_string()))
+                    .ok(),
             };
-            let rate = Money::parse_non_negative(row.get("rate")).map_err(|e| err("rate", e.named("rate").to_string())).ok();
+            let rate = Money::parse_non_negative(row.get("rate"))
+                .map_err(|e| err("rate", e.named("rate").to_string()))
+                .ok();
             let purchase_rate = Money::parse_non_negative(row.get("purchase_rate"))
                 .map_err(|e| err("purchase_rate", e.named("purchase_rate").to_string()))
                 .ok();
@@ -108,7 +114,12 @@ pub fn item_import(db: &mut Db, rows: &[RawRow], date: Date) -> Result<ImportRep
                     match id {
                         Some(id) => Some(Some(id)),
                         None => {
-                            err("vendor", format!("no vendor named '{v}' (add it with `stockroom vendor add`)"));
+                            err(
+                                "vendor",
+                                format!(
+                                    "no vendor named '{v}' (add it with `stockroom vendor add`)"
+                                ),
+                            );
                             None
                         }
                     }
@@ -116,7 +127,10 @@ pub fn item_import(db: &mut Db, rows: &[RawRow], date: Date) -> Result<ImportRep
             };
             let reorder_level = match row.get("reorder_level") {
                 "" => Some(None),
-                q => Qty::parse_non_negative(q).map(Some).map_err(|e| err("reorder_level", e.named("reorder_level").to_string())).ok(),
+                q => Qty::parse_non_negative(q)
+                    .map(Some)
+                    .map_err(|e| err("reorder_level", e.named("reorder_level").to_string()))
+                    .ok(),
             };
             let opening_qty = match row.get("opening_stock") {
                 "" => Some(None),
@@ -139,11 +153,32 @@ pub fn item_import(db: &mut Db, rows: &[RawRow], date: Date) -> Result<ImportRep
                 }
             };
             if wh_id.is_none() {
-                err("warehouse", format!("no warehouse '{wh_code}' (see `stockroom warehouse list`)"));
+                err(
+                    "warehouse",
+                    format!("no warehouse '{wh_code}' (see `stockroom warehouse list`)"),
+                );
             }
-            if let (Some(sku), Some(name), Some(unit), Some(rate), Some(purchase_rate), Some(vendor_id), Some(reorder_level), Some(opening), Some(wh)) =
-                (sku, name, unit, rate, purchase_rate, vendor_id, reorder_level, opening_qty, wh_id)
-            {
+            if let (
+                Some(sku),
+                Some(name),
+                Some(unit),
+                Some(rate),
+                Some(purchase_rate),
+                Some(vendor_id),
+                Some(reorder_level),
+                Some(opening),
+                Some(wh),
+            ) = (
+                sku,
+                name,
+                unit,
+                rate,
+                purchase_rate,
+                vendor_id,
+                reorder_level,
+                opening_qty,
+                wh_id,
+            ) {
                 valid.push(Valid {
                     item: NewItem {
                         sku,
@@ -164,7 +199,11 @@ pub fn item_import(db: &mut Db, rows: &[RawRow], date: Date) -> Result<ImportRep
         let mut movements = 0;
         for v in &valid {
             let id = c.insert_item(&v.item)?;
-            c.event(&v.item.sku, "created", &format!("imported: {}", v.item.name))?;
+            c.event(
+                &v.item.sku,
+                "created",
+                &format!("imported: {}", v.item.name),
+            )?;
             let (qty, wh) = v.opening;
             c.ensure_balance(id, wh)?;
             if qty.is_positive() {

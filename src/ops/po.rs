@@ -10,8 +10,9 @@ use stockroom_core::purchase::{status_after, statuses, PoStatus};
 use stockroom_core::{Date, DocKind, DocNumber, Qty, SoStatus};
 
 pub fn get_po(c: &Conn, po: DocNumber) -> Result<PurchaseOrder> {
-    c.find_purchase_order(po.id)?
-        .ok_or_else(|| UserError::not_found(format!("no purchase order {po}; see `stockroom po list`")).into())
+    c.find_purchase_order(po.id)?.ok_or_else(|| {
+        UserError::not_found(format!("no purchase order {po}; see `stockroom po list`")).into()
+    })
 }
 
 /// Re-derives a PO's received/billed status and closes it when complete.
@@ -35,7 +36,11 @@ pub fn refresh_po(c: &Conn, po_id: i64) -> Result<PurchaseOrder> {
 }
 
 /// Refreshes the given orders and returns those that left `on_hold`.
-pub fn refresh_sos(c: &Conn, so_ids: &BTreeSet<i64>, was_on_hold: &BTreeSet<i64>) -> Result<Vec<DocNumber>> {
+pub fn refresh_sos(
+    c: &Conn,
+    so_ids: &BTreeSet<i64>,
+    was_on_hold: &BTreeSet<i64>,
+) -> Result<Vec<DocNumber>> {
     let mut released = Vec::new();
     for id in so_ids {
         let so = refresh_so(c, *id)?;
@@ -49,7 +54,9 @@ pub fn refresh_sos(c: &Conn, so_ids: &BTreeSet<i64>, was_on_hold: &BTreeSet<i64>
 fn on_hold(c: &Conn, ids: &BTreeSet<i64>) -> Result<BTreeSet<i64>> {
     let mut out = BTreeSet::new();
     for id in ids {
-        if c.find_sales_order(*id)?.is_some_and(|s| s.status == SoStatus::OnHold) {
+        if c.find_sales_order(*id)?
+            .is_some_and(|s| s.status == SoStatus::OnHold)
+        {
             out.insert(*id);
         }
     }
@@ -127,7 +134,12 @@ pub struct ReceiveReport {
     pub released: Vec<DocNumber>,
 }
 
-pub fn po_receive(db: &mut Db, number: DocNumber, items: &[(String, Qty)], date: Date) -> Result<ReceiveReport> {
+pub fn po_receive(
+    db: &mut Db,
+    number: DocNumber,
+    items: &[(String, Qty)],
+    date: Date,
+) -> Result<ReceiveReport> {
     db.write(|c| {
         let po = get_po(c, number)?;
         if po.is_dropship() {

@@ -64,12 +64,18 @@ pub fn confirm_in(c: &Conn, number: DocNumber, date: Date) -> Result<ConfirmOutc
     let detail = if shortfalls.is_empty() {
         format!("confirmed on {date}; every line reserved")
     } else {
-        let parts: Vec<String> = shortfalls.iter().map(|s| format!("{} short {}", s.sku, s.short)).collect();
+        let parts: Vec<String> = shortfalls
+            .iter()
+            .map(|s| format!("{} short {}", s.sku, s.short))
+            .collect();
         format!("confirmed on {date}; {}", parts.join(", "))
     };
     c.event(&number.to_string(), "confirmed", &detail)?;
     refresh_so(c, so.id)?;
-    Ok(ConfirmOutcome { so: number, shortfalls })
+    Ok(ConfirmOutcome {
+        so: number,
+        shortfalls,
+    })
 }
 
 /// Confirms every order given, in one transaction: all or none.

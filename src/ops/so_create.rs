@@ -34,7 +34,10 @@ pub struct SoRequest {
 /// Inserts a draft order inside the caller's transaction.
 pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
     if req.lines.is_empty() {
-        return Err(UserError::usage("a sales order needs at least one line: --item SKU:QTY[@RATE]").into());
+        return Err(UserError::usage(
+            "a sales order needs at least one line: --item SKU:QTY[@RATE]",
+        )
+        .into());
     }
     let customer = c.find_customer(&req.customer)?.ok_or_else(|| {
         UserError::not_found(format!(
@@ -43,7 +46,10 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
         ))
     })?;
     let wh = c.find_warehouse(&req.warehouse)?.ok_or_else(|| {
-        UserError::not_found(format!("no warehouse '{}'; see `stockroom warehouse list`", req.warehouse))
+        UserError::not_found(format!(
+            "no warehouse '{}'; see `stockroom warehouse list`",
+            req.warehouse
+        ))
     })?;
     if let Some(s) = req.shipment_date {
         if s < req.date {
@@ -57,7 +63,10 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
     let mut lines = Vec::with_capacity(req.lines.len());
     for (i, l) in req.lines.iter().enumerate() {
         let item = c.find_item(&l.sku)?.ok_or_else(|| {
-            UserError::not_found(format!("no item with SKU '{}'; see `stockroom item list`", l.sku))
+            UserError::not_found(format!(
+                "no item with SKU '{}'; see `stockroom item list`",
+                l.sku
+            ))
         })?;
         let rate = l.rate.unwrap_or(item.rate);
         let amounts = line_amounts(&LineInput {
@@ -114,17 +123,30 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
     c.event(
         &number.to_string(),
         "created",
-        &format!("draft for {}, {} line(s), total {}{origin}", customer.name, lines.len(), t.total),
+        &format!(
+            "draft for {}, {} line(s), total {}{origin}",
+            customer.name,
+            lines.len(),
+            t.total
+        ),
     )?;
     Ok(id)
 }
 
 /// Creates the order, and confirms it in the same transaction when asked.
-pub fn so_create(db: &mut Db, req: &SoRequest, confirm: Option<Date>) -> Result<(SalesOrder, Option<ConfirmOutcome>)> {
+pub fn so_create(
+    db: &mut Db,
+    req: &SoRequest,
+    confirm: Option<Date>,
+) -> Result<(SalesOrder, Option<ConfirmOutcome>)> {
     db.write(|c| {
         let id = insert_so(c, req)?;
         let outcome = match confirm {
-            Some(date) => Some(confirm_in(c, DocNumber::new(DocKind::SalesOrder, id), date)?),
+            Some(date) => Some(confirm_in(
+                c,
+                DocNumber::new(DocKind::SalesOrder, id),
+                date,
+            )?),
             None => None,
         };
         let so = c

@@ -12,7 +12,15 @@ use stockroom_core::ident::validate_name;
 use stockroom_core::money::DocCharges;
 use stockroom_core::{parse_date, Date, DocKind, DocNumber, Money, Percent, Qty, Sku};
 
-pub const COLUMNS: &[&str] = &["channel", "external_id", "date", "customer", "sku", "quantity", "rate"];
+pub const COLUMNS: &[&str] = &[
+    "channel",
+    "external_id",
+    "date",
+    "customer",
+    "sku",
+    "quantity",
+    "rate",
+];
 pub const REQUIRED: &[&str] = &["external_id", "date", "customer", "sku", "quantity"];
 
 /// One CSV data row: its line number and cells.

@@ -27,7 +27,10 @@ pub fn so_invoice(db: &mut Db, number: DocNumber, date: Date) -> Result<DocNumbe
             }
             // the whole line keeps its own amounts; a remainder is billed at the line's rate
             let a = if l.invoiced.is_zero() {
-                LineAmounts { amount: l.amount, tax: l.tax }
+                LineAmounts {
+                    amount: l.amount,
+                    tax: l.tax,
+                }
             } else {
                 line_amounts(&LineInput {
                     quantity: q,
@@ -61,11 +64,20 @@ pub fn so_invoice(db: &mut Db, number: DocNumber, date: Date) -> Result<DocNumbe
         } else {
             DocCharges::default()
         };
-        let totals = doc_totals(&amounts, &charges).map_err(|e| UserError::refused(e.to_string()))?;
+        let totals =
+            doc_totals(&amounts, &charges).map_err(|e| UserError::refused(e.to_string()))?;
         let id = c.insert_invoice(so.id, date, &totals, &lines)?;
         let inv = DocNumber::new(DocKind::Invoice, id);
-        c.event(&inv.to_string(), "created", &format!("for {number}, total {}", totals.total))?;
-        c.event(&number.to_string(), "invoiced", &format!("{inv}, total {}", totals.total))?;
+        c.event(
+            &inv.to_string(),
+            "created",
+            &format!("for {number}, total {}", totals.total),
+        )?;
+        c.event(
+            &number.to_string(),
+            "invoiced",
+            &format!("{inv}, total {}", totals.total),
+        )?;
         refresh_so(c, so.id)?;
         Ok(inv)
     })

@@ -7,7 +7,12 @@ use anyhow::Result;
 use stockroom_core::{Date, DocKind, DocNumber, Qty, SoStatus};
 
 /// Packs `items` (SKU, quantity), or by default everything reserved and not yet packed.
-pub fn so_package(db: &mut Db, number: DocNumber, items: &[(String, Qty)], date: Date) -> Result<DocNumber> {
+pub fn so_package(
+    db: &mut Db,
+    number: DocNumber,
+    items: &[(String, Qty)],
+    date: Date,
+) -> Result<DocNumber> {
     db.write(|c| {
         let so = get_so(c, number)?;
         refuse_if_on_hold(c, &so, "packages")?;

@@ -18,7 +18,10 @@ pub struct VoidReport {
 pub fn so_void(db: &mut Db, number: DocNumber) -> Result<VoidReport> {
     db.write(|c| {
         let mut so = get_so(c, number)?;
-        if !matches!(so.status, SoStatus::Draft | SoStatus::Confirmed | SoStatus::OnHold) {
+        if !matches!(
+            so.status,
+            SoStatus::Draft | SoStatus::Confirmed | SoStatus::OnHold
+        ) {
             return Err(UserError::refused(format!(
                 "{number} is {}; only a draft or confirmed order can be voided",
                 so.status
@@ -26,10 +29,12 @@ pub fn so_void(db: &mut Db, number: DocNumber) -> Result<VoidReport> {
             .into());
         }
         let lines = c.so_lines(so.id)?;
-        let busy = lines
-            .iter()
-            .any(|l| l.packed.is_positive() || l.shipped.is_positive() || l.dropshipped.is_positive() || l.invoiced.is_positive())
-            || !c.list_packages(so.id)?.is_empty();
+        let busy = lines.iter().any(|l| {
+            l.packed.is_positive()
+                || l.shipped.is_positive()
+                || l.dropshipped.is_positive()
+                || l.invoiced.is_positive()
+        }) || !c.list_packages(so.id)?.is_empty();
         if busy {
             return Err(UserError::refused(format!(
                 "{number} already has packages, shipments or invoices; it cannot be voided"
@@ -54,11 +59,18 @@ pub fn so_void(db: &mut Db, number: DocNumber) -> Result<VoidReport> {
         let mut detail = "voided; reservations released".to_string();
         if !pos.is_empty() {
             let list: Vec<String> = pos.iter().map(ToString::to_string).collect();
-            detail.push_str(&format!("; backorder links on {} are now surplus", list.join(", ")));
+            detail.push_str(&format!(
+                "; backorder links on {} are now surplus",
+                list.join(", ")
+            ));
         }
         c.event(&number.to_string(), "voided", &detail)?;
         for po in &pos {
-            c.event(&po.to_string(), "links surplus", &format!("{number} was voided"))?;
+            c.event(
+                &po.to_string(),
+                "links surplus",
+                &format!("{number} was voided"),
+            )?;
         }
         touched.sort_unstable();
         touched.dedup();

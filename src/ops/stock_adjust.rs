@@ -3,10 +3,10 @@
 use crate::exit::UserError;
 use crate::ops::effects::{allocate_free, reserve, Allocation};
 use crate::repo::{Db, Movement, MovementKind};
-use stockroom_core::stock::release_newest;
-use stockroom_core::{DocKind, DocNumber};
 use anyhow::Result;
+use stockroom_core::stock::release_newest;
 use stockroom_core::{Date, Qty};
+use stockroom_core::{DocKind, DocNumber};
 
 #[derive(Debug, Clone)]
 pub struct AdjustRequest {

@@ -24,6 +24,8 @@ fn cell(v: &Value) -> String {
 fn writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
+        // a document's sections have different columns
+        .flexible(true)
         .buffer_capacity(64 * 1024)
         .from_writer(w)
 }

@@ -46,7 +46,10 @@ pub fn show_many(w: &mut dyn Write, recs: &[Record]) -> Result<()> {
 pub fn show_groups(w: &mut dyn Write, groups: &[(&'static str, Vec<Record>)]) -> Result<()> {
     let mut m = Map::new();
     for (name, recs) in groups {
-        m.insert((*name).to_string(), J::Array(recs.iter().map(object).collect()));
+        m.insert(
+            (*name).to_string(),
+            J::Array(recs.iter().map(object).collect()),
+        );
     }
     serde_json::to_writer_pretty(&mut *w, &J::Object(m))?;
     w.write_all(b"\n")?;

@@ -51,7 +51,10 @@ impl Value {
         q.map_or(Value::Null, Value::Qty)
     }
     fn is_numeric(&self) -> bool {
-        matches!(self, Value::Int(_) | Value::Qty(_) | Value::Money(_) | Value::Pct(_))
+        matches!(
+            self,
+            Value::Int(_) | Value::Qty(_) | Value::Money(_) | Value::Pct(_)
+        )
     }
     /// Plain rendering for table cells and CSV (before any CSV guard).
     pub fn plain(&self) -> String {
@@ -155,7 +158,9 @@ impl Out {
             self.bom = false;
         }
         let inner = match self.format {
-            Format::Table => Inner::Table(table_out::TableList::new(columns, self.color, self.width)),
+            Format::Table => {
+                Inner::Table(table_out::TableList::new(columns, self.color, self.width))
+            }
             Format::Csv => {
                 let w = std::mem::replace(&mut self.w, Box::new(io::sink()));
                 Inner::Csv(csv_out::header(w, columns)?)
@@ -173,7 +178,11 @@ impl Out {
     }
 
     /// Writes a whole list of records.
-    pub fn records(&mut self, columns: &[&'static str], recs: impl IntoIterator<Item = Record>) -> Result<()> {
+    pub fn records(
+        &mut self,
+        columns: &[&'static str],
+        recs: impl IntoIterator<Item = Record>,
+    ) -> Result<()> {
         let mut l = self.list(columns)?;
         for r in recs {
             l.row(&r)?;
@@ -298,7 +307,9 @@ impl ListWriter<'_> {
                 self.out.w = c.into_inner().map_err(|e| e.into_error())?;
             }
             Inner::Json { first } => {
-                self.out.w.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+                self.out
+                    .w
+                    .write_all(if first { b"]\n" } else { b"\n]\n" })?;
             }
         }
         self.out.w.flush()?;

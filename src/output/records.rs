@@ -3,7 +3,8 @@
 use super::{Record, Value};
 use crate::ops::backorder_plan::PlanReport;
 use crate::repo::{
-    Bill, Customer, Event, Item, LinkRow, Package, PoLine, PurchaseOrder, SalesOrder, SoLine, StockRow, Vendor, Warehouse,
+    Bill, Customer, Event, Item, LinkRow, Package, PoLine, PurchaseOrder, SalesOrder, SoLine,
+    StockRow, Vendor, Warehouse,
 };
 use stockroom_core::{DocKind, DocNumber};
 
@@ -23,10 +24,19 @@ pub fn vendor(v: &Vendor) -> Record {
         .with("name", Value::text(&v.name))
         .with("email", Value::text(&v.email))
         .with("address", Value::text(&v.address))
-        .with("lead_time_days", v.lead_time_days.map_or(Value::Null, Value::Int))
+        .with(
+            "lead_time_days",
+            v.lead_time_days.map_or(Value::Null, Value::Int),
+        )
 }
 
-pub const CUSTOMER_COLUMNS: &[&str] = &["name", "email", "billing_address", "shipping_address", "pan"];
+pub const CUSTOMER_COLUMNS: &[&str] = &[
+    "name",
+    "email",
+    "billing_address",
+    "shipping_address",
+    "pan",
+];
 
 pub fn customer(c: &Customer) -> Record {
     Record::new()
@@ -37,7 +47,15 @@ pub fn customer(c: &Customer) -> Record {
         .with("pan", Value::opt_text(c.pan.clone()))
 }
 
-pub const ITEM_COLUMNS: &[&str] = &["sku", "name", "unit", "rate", "purchase_rate", "vendor", "reorder_level"];
+pub const ITEM_COLUMNS: &[&str] = &[
+    "sku",
+    "name",
+    "unit",
+    "rate",
+    "purchase_rate",
+    "vendor",
+    "reorder_level",
+];
 
 pub fn item(i: &Item) -> Record {
     Record::new()
@@ -113,7 +131,10 @@ pub const SO_COLUMNS: &[&str] = &[
 /// An order's header fields (the list row).
 pub fn sales_order(so: &SalesOrder, purchase_orders: Vec<String>) -> Record {
     Record::new()
-        .with("number", Value::text(DocNumber::new(DocKind::SalesOrder, so.id).to_string()))
+        .with(
+            "number",
+            Value::text(DocNumber::new(DocKind::SalesOrder, so.id).to_string()),
+        )
         .with("date", Value::Date(so.date))
         .with("customer", Value::text(&so.customer))
         .with("warehouse", Value::text(&so.warehouse))
@@ -150,9 +171,18 @@ pub fn sales_order_doc(
     invoices: Vec<Record>,
 ) -> Record {
     let mut r = sales_order(so, purchase_orders);
-    r.push("held_from", Value::opt_text(so.held_from.map(|s| s.as_str())));
-    r.push("confirmed_date", so.confirmed_date.map_or(Value::Null, Value::Date));
-    r.push("shipment_date", so.shipment_date.map_or(Value::Null, Value::Date));
+    r.push(
+        "held_from",
+        Value::opt_text(so.held_from.map(|s| s.as_str())),
+    );
+    r.push(
+        "confirmed_date",
+        so.confirmed_date.map_or(Value::Null, Value::Date),
+    );
+    r.push(
+        "shipment_date",
+        so.shipment_date.map_or(Value::Null, Value::Date),
+    );
     r.push("reference", Value::text(&so.reference));
     r.push("channel", Value::opt_text(so.channel.clone()));
     r.push("external_id", Value::opt_text(so.external_id.clone()));
@@ -168,15 +198,34 @@ pub fn sales_order_doc(
 }
 
 pub fn package(p: &Package, lines: &[SoLine]) -> Record {
-    let sku = |id: i64| lines.iter().find(|l| l.id == id).map_or(String::new(), |l| l.sku.clone());
+    let sku = |id: i64| {
+        lines
+            .iter()
+            .find(|l| l.id == id)
+            .map_or(String::new(), |l| l.sku.clone())
+    };
     Record::new()
-        .with("number", Value::text(DocNumber::new(DocKind::Package, p.id).to_string()))
+        .with(
+            "number",
+            Value::text(DocNumber::new(DocKind::Package, p.id).to_string()),
+        )
         .with("date", Value::Date(p.date))
-        .with("status", Value::text(if p.shipped { "shipped" } else { "packed" }))
-        .with("shipped_date", p.shipped_date.map_or(Value::Null, Value::Date))
+        .with(
+            "status",
+            Value::text(if p.shipped { "shipped" } else { "packed" }),
+        )
+        .with(
+            "shipped_date",
+            p.shipped_date.map_or(Value::Null, Value::Date),
+        )
         .with(
             "items",
-            Value::Strings(p.lines.iter().map(|(id, q)| format!("{}={q}", sku(*id))).collect()),
+            Value::Strings(
+                p.lines
+                    .iter()
+                    .map(|(id, q)| format!("{}={q}", sku(*id)))
+                    .collect(),
+            ),
         )
 }
 
@@ -214,7 +263,12 @@ pub fn purchase_order(po: &PurchaseOrder, sales_orders: &[i64]) -> Record {
         .with("is_backorder", Value::Bool(po.is_backorder))
         .with(
             "sales_orders",
-            Value::Strings(sales_orders.iter().map(|id| doc(DocKind::SalesOrder, *id)).collect()),
+            Value::Strings(
+                sales_orders
+                    .iter()
+                    .map(|id| doc(DocKind::SalesOrder, *id))
+                    .collect(),
+            ),
         )
         .with("total", Value::Money(po.total))
 }
@@ -239,7 +293,10 @@ pub fn purchase_order_doc(
     bills: Vec<Record>,
 ) -> Record {
     let mut r = purchase_order(po, sales_orders);
-    r.push("expected_date", po.expected_date.map_or(Value::Null, Value::Date));
+    r.push(
+        "expected_date",
+        po.expected_date.map_or(Value::Null, Value::Date),
+    );
     r.push("ship_to", Value::text(&po.ship_to));
     r.push("subtotal", Value::Money(po.subtotal));
     r.push("discount", Value::Money(po.discount));
@@ -303,7 +360,14 @@ pub fn link(l: &LinkRow, today: stockroom_core::Date) -> Record {
         .with("customer", Value::text(&l.customer))
         .with("po", Value::text(doc(DocKind::PurchaseOrder, l.po_id)))
         .with("vendor", Value::text(&l.vendor))
-        .with("deliver_to", Value::text(if l.link.dropship { "customer" } else { "warehouse" }))
+        .with(
+            "deliver_to",
+            Value::text(if l.link.dropship {
+                "customer"
+            } else {
+                "warehouse"
+            }),
+        )
         .with("quantity", Value::Qty(l.link.effective()))
         .with("received", Value::Qty(l.link.delivered))
         .with("billed", Value::Qty(l.link.billed))
@@ -319,7 +383,18 @@ pub fn link(l: &LinkRow, today: stockroom_core::Date) -> Record {
         )
 }
 
-pub const BILL_COLUMNS: &[&str] = &["number", "po", "vendor", "vendor_ref", "date", "due_date", "subtotal", "tax", "tcs", "total"];
+pub const BILL_COLUMNS: &[&str] = &[
+    "number",
+    "po",
+    "vendor",
+    "vendor_ref",
+    "date",
+    "due_date",
+    "subtotal",
+    "tax",
+    "tcs",
+    "total",
+];
 
 pub fn bill(b: &Bill) -> Record {
     Record::new()
@@ -359,13 +434,26 @@ pub fn bill_doc(b: &Bill) -> Record {
     r
 }
 
-pub const PLAN_COLUMNS: &[&str] = &["po", "vendor", "deliver_to", "customer", "sku", "quantity", "rate", "so", "line", "so_quantity"];
+pub const PLAN_COLUMNS: &[&str] = &[
+    "po",
+    "vendor",
+    "deliver_to",
+    "customer",
+    "sku",
+    "quantity",
+    "rate",
+    "so",
+    "line",
+    "so_quantity",
+];
 
 /// The rows of a backorder plan: one per PO line and link.
 pub fn plan_rows(report: &PlanReport) -> Vec<Record> {
     let mut out = Vec::new();
     for po in &report.pos {
-        let number = po.number.map_or(Value::Null, |n| Value::text(n.to_string()));
+        let number = po
+            .number
+            .map_or(Value::Null, |n| Value::text(n.to_string()));
         for l in &po.lines {
             let row = |so: Value, line: Value, q: Value| {
                 Record::new()
@@ -384,7 +472,11 @@ pub fn plan_rows(report: &PlanReport) -> Vec<Record> {
                 out.push(row(Value::Null, Value::Null, Value::Null));
             }
             for (so, line_no, q) in &l.links {
-                out.push(row(Value::text(so.to_string()), Value::Int(*line_no), Value::Qty(*q)));
+                out.push(row(
+                    Value::text(so.to_string()),
+                    Value::Int(*line_no),
+                    Value::Qty(*q),
+                ));
             }
         }
     }

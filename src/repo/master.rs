@@ -87,7 +87,8 @@ fn customer(r: &Row) -> rusqlite::Result<Customer> {
     })
 }
 
-const ITEM_COLS: &str = "i.id, i.sku, i.name, i.unit, i.rate, i.purchase_rate, i.vendor_id, v.name, i.reorder_level \
+const ITEM_COLS: &str =
+    "i.id, i.sku, i.name, i.unit, i.rate, i.purchase_rate, i.vendor_id, v.name, i.reorder_level \
      FROM items i LEFT JOIN vendors v ON v.id = i.vendor_id";
 
 fn item(r: &Row) -> rusqlite::Result<Item> {
@@ -108,7 +109,9 @@ impl Conn<'_> {
     // ---- settings ----
 
     pub fn find_setting(&self, key: &str) -> Result<Option<String>> {
-        let mut st = self.c.prepare_cached("SELECT value FROM settings WHERE key = ?1")?;
+        let mut st = self
+            .c
+            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?;
         Ok(opt(st.query_row([key], |r| r.get(0)))?)
     }
 

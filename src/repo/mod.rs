@@ -51,18 +51,24 @@ pub struct Conn<'a> {
 
 impl Db {
     /// Creates the database (and its folder) if it does not exist; harmless on an existing one.
+    /// Safe when several processes run it on the same new path at once: the schema is applied in
+    /// one IMMEDIATE transaction by whichever gets the lock first.
     /// Returns the database and whether it was created.
-    pub fn init(path: &Path, wait_secs: u32, actor: Actor, seed: &[(&str, String)]) -> Result<(Db, bool)> {
-        if path.exists() {
-            return Ok((Db::open(path, wait_secs, actor)?, false));
-        }
+    pub fn init(
+        path: &Path,
+        wait_secs: u32,
+        actor: Actor,
+        seed: &[(&str, String)],
+    ) -> Result<(Db, bool)> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the folder {}", dir.display()))?;
         }
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .with_context(|| format!("cannot create the database {}", path.display()))?;
         let mut db = Db {
@@ -71,29 +77,41 @@ impl Db {
             actor,
             wait_secs,
         };
+        db.conn
+            .busy_timeout(Duration::from_secs(u64::from(wait_secs)))?;
+        let created = db
+            .write(|c| {
+                if c.user_version()? != 0 {
+                    return Ok(false);
+                }
+                if c.table_count()? != 0 {
+                    return Err(not_stockroom(path));
+                }
+                c.c.execute_batch(SCHEMA)?;
+                c.c.execute(
+                    "INSERT INTO warehouses (code, name) VALUES ('MAIN', 'Main warehouse')",
+                    [],
+                )?;
+                for (k, v) in seed {
+                    c.set_setting(k, v)?;
+                }
+                c.event("warehouse:MAIN", "created", "default warehouse")?;
+                c.event(
+                    "config",
+                    "initialized",
+                    &format!("schema version {SCHEMA_VERSION}"),
+                )?;
+                Ok(true)
+            })
+            .map_err(|e| db.explain_open_error(e))?;
+        db.check_version()?;
         db.apply_pragmas()?;
-        let created = db.write(|c| {
-            // Another `init` may have won the race for the same new file.
-            if c.user_version()? != 0 {
-                return Ok(false);
-            }
-            c.c.execute_batch(SCHEMA)?;
-            c.c.execute(
-                "INSERT INTO warehouses (code, name) VALUES ('MAIN', 'Main warehouse')",
-                [],
-            )?;
-            for (k, v) in seed {
-                c.set_setting(k, v)?;
-            }
-            c.event("warehouse:MAIN", "created", "default warehouse")?;
-            c.event("config", "initialized", &format!("schema version {SCHEMA_VERSION}"))?;
-            Ok(true)
-        })?;
         Ok((db, created))
     }
 
     /// Opens an existing database, refusing a missing file, a file that is not a Stockroom
-    /// database and one from a newer Stockroom; migrates an older one forward.
+    /// database and one from a newer Stockroom; migrates an older one forward. A refused file is
+    /// left exactly as it was.
     pub fn open(path: &Path, wait_secs: u32, actor: Actor) -> Result<Db> {
         if !path.is_file() {
             return Err(UserError::not_found(format!(
@@ -114,26 +132,34 @@ impl Db {
             actor,
             wait_secs,
         };
+        db.conn
+            .busy_timeout(Duration::from_secs(u64::from(wait_secs)))?;
+        db.check_version()?;
         db.apply_pragmas().map_err(|e| db.explain_open_error(e))?;
-        let version = db.conn().user_version().map_err(|e| db.explain_open_error(e))?;
+        Ok(db)
+    }
+
+    /// Refuses files that are not (yet) Stockroom databases or are newer than this binary, before
+    /// anything is written; migrates older ones.
+    fn check_version(&mut self) -> Result<()> {
+        let version = self
+            .conn()
+            .user_version()
+            .map_err(|e| self.explain_open_error(e))?;
         if version == 0 {
-            return Err(UserError::not_found(format!(
-                "{} is a SQLite file but not a Stockroom database; point --db at your Stockroom file or create one with `stockroom init --db NEW_PATH`",
-                path.display()
-            ))
-            .into());
+            return Err(not_stockroom(&self.path));
         }
         if version > SCHEMA_VERSION {
             return Err(UserError::refused(format!(
                 "{} was written by a newer Stockroom (schema version {version}, this binary knows {SCHEMA_VERSION}); upgrade stockroom to use it",
-                path.display()
+                self.path.display()
             ))
             .into());
         }
         if version < SCHEMA_VERSION {
-            db.migrate()?;
+            self.migrate()?;
         }
-        Ok(db)
+        Ok(())
     }
 
     fn explain_open_error(&self, e: anyhow::Error) -> anyhow::Error {
@@ -156,13 +182,29 @@ impl Db {
     }
 
     fn apply_pragmas(&mut self) -> Result<()> {
-        self.conn
-            .busy_timeout(Duration::from_secs(u64::from(self.wait_secs)))?;
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            anyhow::bail!("could not switch {} to WAL journal mode (got {mode})", self.path.display());
+        // Switching to WAL needs a moment with no other connection; SQLite does not wait for that
+        // through the busy handler, so retry until --wait runs out.
+        let deadline = std::time::Instant::now() + Duration::from_secs(u64::from(self.wait_secs));
+        loop {
+            match self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            {
+                Ok(mode) if mode.eq_ignore_ascii_case("wal") => break,
+                Ok(mode) => anyhow::bail!(
+                    "could not switch {} to WAL journal mode (got {mode})",
+                    self.path.display()
+                ),
+                Err(e)
+                    if matches!(
+                        e.sqlite_error_code(),
+                        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         self.conn
             .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
@@ -179,7 +221,11 @@ impl Db {
                     c.c.execute_batch(sql)
                         .with_context(|| format!("migrating {path} to schema version {to}"))?;
                     c.c.pragma_update(None, "user_version", to)?;
-                    c.event("config", "migrated", &format!("schema version {version} -> {to}"))?;
+                    c.event(
+                        "config",
+                        "migrated",
+                        &format!("schema version {version} -> {to}"),
+                    )?;
                     version = *to;
                 }
             }
@@ -205,7 +251,9 @@ impl Db {
 
     /// Runs `f` in one read transaction: every query in it sees the same snapshot.
     pub fn read<T>(&mut self, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
         let out = f(&Conn {
             c: &tx,
             actor: &self.actor,
@@ -236,9 +284,23 @@ impl Db {
     }
 }
 
+fn not_stockroom(path: &Path) -> anyhow::Error {
+    UserError::not_found(format!(
+        "{} is a SQLite file but not a Stockroom database; point --db at your Stockroom file or create one with `stockroom init --db NEW_PATH`",
+        path.display()
+    ))
+    .into()
+}
+
 impl Conn<'_> {
     pub fn user_version(&self) -> Result<i64> {
         Ok(self.c.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn table_count(&self) -> Result<i64> {
+        Ok(self
+            .c
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?)
     }
 
     /// Appends one row to the event log.
@@ -280,7 +342,9 @@ pub fn classify(err: &(dyn std::error::Error + 'static)) -> Option<Exit> {
 
 /// A one-line explanation for a database error with a documented meaning.
 pub fn explain(err: &anyhow::Error, path: &Path, wait_secs: u32) -> Option<String> {
-    let e = err.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>())?;
+    let e = err
+        .chain()
+        .find_map(|c| c.downcast_ref::<rusqlite::Error>())?;
     match e.sqlite_error_code()? {
         ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Some(format!(
             "the database {} stayed locked by another stockroom process for more than --wait {wait_secs}s; nothing was changed; retry later (or raise --wait)",

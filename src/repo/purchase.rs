@@ -290,7 +290,12 @@ impl Conn<'_> {
         Ok(self.c.last_insert_rowid())
     }
 
-    pub fn insert_po_line(&self, po_id: i64, warehouse_id: Option<i64>, l: &NewPoLine) -> Result<i64> {
+    pub fn insert_po_line(
+        &self,
+        po_id: i64,
+        warehouse_id: Option<i64>,
+        l: &NewPoLine,
+    ) -> Result<i64> {
         let mut st = self.c.prepare_cached(
             "INSERT INTO po_lines (po_id, line_no, item_id, warehouse_id, quantity, rate, tax_rate, amount, tax) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -309,7 +314,14 @@ impl Conn<'_> {
         Ok(self.c.last_insert_rowid())
     }
 
-    pub fn insert_link(&self, so_line_id: i64, po_line_id: i64, dropship: bool, qty: Qty, created: Date) -> Result<()> {
+    pub fn insert_link(
+        &self,
+        so_line_id: i64,
+        po_line_id: i64,
+        dropship: bool,
+        qty: Qty,
+        created: Date,
+    ) -> Result<()> {
         let mut st = self.c.prepare_cached(
             "INSERT INTO backorder_links (so_line_id, po_line_id, kind, quantity, created) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
@@ -324,22 +336,24 @@ impl Conn<'_> {
     }
 
     pub fn find_purchase_order(&self, id: i64) -> Result<Option<PurchaseOrder>> {
-        let mut st = self.c.prepare_cached(&format!("SELECT {PO_COLS} WHERE po.id = ?1"))?;
+        let mut st = self
+            .c
+            .prepare_cached(&format!("SELECT {PO_COLS} WHERE po.id = ?1"))?;
         Ok(opt(st.query_row([id], purchase_order))?)
     }
 
     pub fn po_lines(&self, po_id: i64) -> Result<Vec<PoLine>> {
-        let mut st = self
-            .c
-            .prepare_cached(&format!("SELECT {PO_LINE_COLS} WHERE pl.po_id = ?1 ORDER BY pl.line_no"))?;
+        let mut st = self.c.prepare_cached(&format!(
+            "SELECT {PO_LINE_COLS} WHERE pl.po_id = ?1 ORDER BY pl.line_no"
+        ))?;
         let rows = st.query_map([po_id], po_line)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn update_po_line(&self, l: &PoLine) -> Result<()> {
-        let mut st = self
-            .c
-            .prepare_cached("UPDATE po_lines SET received = ?2, billed = ?3, cancelled = ?4 WHERE id = ?1")?;
+        let mut st = self.c.prepare_cached(
+            "UPDATE po_lines SET received = ?2, billed = ?3, cancelled = ?4 WHERE id = ?1",
+        )?;
         st.execute((l.id, l.received.raw(), l.billed.raw(), l.cancelled.raw()))?;
         Ok(())
     }
@@ -348,7 +362,12 @@ impl Conn<'_> {
         let mut st = self.c.prepare_cached(
             "UPDATE purchase_orders SET status = ?2, received_status = ?3, billed_status = ?4 WHERE id = ?1",
         )?;
-        st.execute((po.id, po.status.as_str(), po.received_status.as_str(), po.billed_status.as_str()))?;
+        st.execute((
+            po.id,
+            po.status.as_str(),
+            po.received_status.as_str(),
+            po.billed_status.as_str(),
+        ))?;
         Ok(())
     }
 
@@ -380,17 +399,17 @@ impl Conn<'_> {
     }
 
     pub fn links_of_po_line(&self, po_line_id: i64) -> Result<Vec<LinkRow>> {
-        let mut st = self
-            .c
-            .prepare_cached(&format!("SELECT {LINK_COLS} WHERE bl.po_line_id = ?1 ORDER BY bl.id"))?;
+        let mut st = self.c.prepare_cached(&format!(
+            "SELECT {LINK_COLS} WHERE bl.po_line_id = ?1 ORDER BY bl.id"
+        ))?;
         let rows = st.query_map([po_line_id], link_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn links_of_so(&self, so_id: i64) -> Result<Vec<LinkRow>> {
-        let mut st = self
-            .c
-            .prepare_cached(&format!("SELECT {LINK_COLS} WHERE l.so_id = ?1 ORDER BY bl.id"))?;
+        let mut st = self.c.prepare_cached(&format!(
+            "SELECT {LINK_COLS} WHERE l.so_id = ?1 ORDER BY bl.id"
+        ))?;
         let rows = st.query_map([so_id], link_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -413,7 +432,11 @@ impl Conn<'_> {
     }
 
     /// Streams backorder links for `backorder list`.
-    pub fn for_each_link(&self, f: &LinkFilter, mut each: impl FnMut(LinkRow) -> Result<()>) -> Result<()> {
+    pub fn for_each_link(
+        &self,
+        f: &LinkFilter,
+        mut each: impl FnMut(LinkRow) -> Result<()>,
+    ) -> Result<()> {
         let mut st = self.c.prepare_cached(&format!(
             "SELECT {LINK_COLS} WHERE (?1 = 0 OR bl.state = 'open') AND (?2 IS NULL OR l.so_id = ?2) \
              AND (?3 IS NULL OR po.vendor_id = ?3) ORDER BY bl.id"
@@ -431,7 +454,9 @@ impl Conn<'_> {
             "SELECT DISTINCT pl.po_id FROM backorder_links bl JOIN so_lines l ON l.id = bl.so_line_id \
              JOIN po_lines pl ON pl.id = bl.po_line_id WHERE l.so_id = ?1 AND bl.state = 'open' ORDER BY pl.po_id",
         )?;
-        let pos: Vec<i64> = st.query_map([so_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let pos: Vec<i64> = st
+            .query_map([so_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         self.c.execute(
             "UPDATE backorder_links SET state = 'surplus' WHERE state = 'open' \
              AND so_line_id IN (SELECT id FROM so_lines WHERE so_id = ?1)",
@@ -442,9 +467,16 @@ impl Conn<'_> {
 
     /// Streams the lines with uncovered shortfall on confirmed or on-hold orders, oldest
     /// confirmation first.
-    pub fn for_each_demand(&self, f: &DemandFilter, mut each: impl FnMut(DemandRow) -> Result<()>) -> Result<()> {
+    pub fn for_each_demand(
+        &self,
+        f: &DemandFilter,
+        mut each: impl FnMut(DemandRow) -> Result<()>,
+    ) -> Result<()> {
         let ids = f.so_ids.as_ref().map(|v| {
-            v.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+            v.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
         });
         let mut st = self.c.prepare_cached(&format!(
             "SELECT l.id, l.so_id, l.line_no, so.confirmed_date, so.customer_id, l.item_id, i.sku, i.vendor_id, \
@@ -485,12 +517,14 @@ impl Conn<'_> {
     // ---- receipts ----
 
     pub fn insert_receipt(&self, po_id: i64, date: Date, lines: &[(i64, Qty)]) -> Result<i64> {
-        self.c
-            .execute("INSERT INTO receipts (po_id, date) VALUES (?1, ?2)", (po_id, date.to_string()))?;
+        self.c.execute(
+            "INSERT INTO receipts (po_id, date) VALUES (?1, ?2)",
+            (po_id, date.to_string()),
+        )?;
         let id = self.c.last_insert_rowid();
-        let mut st = self
-            .c
-            .prepare_cached("INSERT INTO receipt_lines (receipt_id, po_line_id, quantity) VALUES (?1, ?2, ?3)")?;
+        let mut st = self.c.prepare_cached(
+            "INSERT INTO receipt_lines (receipt_id, po_line_id, quantity) VALUES (?1, ?2, ?3)",
+        )?;
         for (line, q) in lines {
             st.execute((id, line, q.raw()))?;
         }
@@ -503,7 +537,9 @@ impl Conn<'_> {
             "SELECT r.id, r.date, coalesce(sum(rl.quantity), 0) FROM receipts r LEFT JOIN receipt_lines rl ON rl.receipt_id = r.id \
              WHERE r.po_id = ?1 GROUP BY r.id ORDER BY r.id",
         )?;
-        let rows = st.query_map([po_id], |r| Ok((r.get(0)?, date_col(r, 1)?, Qty::from_raw(r.get(2)?))))?;
+        let rows = st.query_map([po_id], |r| {
+            Ok((r.get(0)?, date_col(r, 1)?, Qty::from_raw(r.get(2)?)))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -576,7 +612,9 @@ impl Conn<'_> {
         JOIN vendors v ON v.id = po.vendor_id";
 
     pub fn find_bill(&self, id: i64) -> Result<Option<Bill>> {
-        let mut st = self.c.prepare_cached(&format!("SELECT {} WHERE b.id = ?1", Self::BILL_COLS))?;
+        let mut st = self
+            .c
+            .prepare_cached(&format!("SELECT {} WHERE b.id = ?1", Self::BILL_COLS))?;
         let Some(mut bill) = opt(st.query_row([id], |r| self.bill_from_row(r)))? else {
             return Ok(None);
         };
@@ -586,17 +624,27 @@ impl Conn<'_> {
         )?;
         bill.lines = ls
             .query_map([id], |r| {
-                Ok((r.get(0)?, Qty::from_raw(r.get(1)?), Money::from_raw(r.get(2)?), Money::from_raw(r.get(3)?)))
+                Ok((
+                    r.get(0)?,
+                    Qty::from_raw(r.get(1)?),
+                    Money::from_raw(r.get(2)?),
+                    Money::from_raw(r.get(3)?),
+                ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Some(bill))
     }
 
     /// Streams bills (optionally of one PO) in number order, without lines.
-    pub fn for_each_bill(&self, po_id: Option<i64>, mut f: impl FnMut(Bill) -> Result<()>) -> Result<()> {
-        let mut st = self
-            .c
-            .prepare_cached(&format!("SELECT {} WHERE (?1 IS NULL OR b.po_id = ?1) ORDER BY b.id", Self::BILL_COLS))?;
+    pub fn for_each_bill(
+        &self,
+        po_id: Option<i64>,
+        mut f: impl FnMut(Bill) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self.c.prepare_cached(&format!(
+            "SELECT {} WHERE (?1 IS NULL OR b.po_id = ?1) ORDER BY b.id",
+            Self::BILL_COLS
+        ))?;
         let mut rows = st.query([po_id])?;
         while let Some(r) = rows.next()? {
             f(self.bill_from_row(r)?)?;

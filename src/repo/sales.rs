@@ -4,7 +4,9 @@ use super::{opt, Conn};
 use anyhow::Result;
 use rusqlite::Row;
 use stockroom_core::stock::{FifoKey, Releasable, Waiting};
-use stockroom_core::{parse_date, Date, InvoiceStatus, LineProgress, Money, Percent, Qty, ShipmentStatus, SoStatus};
+use stockroom_core::{
+    parse_date, Date, InvoiceStatus, LineProgress, Money, Percent, Qty, ShipmentStatus, SoStatus,
+};
 
 /// A sales order's header.
 #[derive(Debug, Clone)]
@@ -70,7 +72,13 @@ impl SoLine {
     }
     /// The uncovered shortfall (SPEC §3.3).
     pub fn uncovered(&self) -> Qty {
-        stockroom_core::stock::uncovered(self.quantity, self.shipped, self.dropshipped, self.reserved, self.backordered)
+        stockroom_core::stock::uncovered(
+            self.quantity,
+            self.shipped,
+            self.dropshipped,
+            self.reserved,
+            self.backordered,
+        )
     }
 }
 
@@ -116,22 +124,28 @@ pub struct SoFilter {
 
 pub(crate) fn date_col(r: &Row, i: usize) -> rusqlite::Result<Date> {
     let s: String = r.get(i)?;
-    parse_date(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    parse_date(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 pub(crate) fn opt_date_col(r: &Row, i: usize) -> rusqlite::Result<Option<Date>> {
     match r.get::<_, Option<String>>(i)? {
         None => Ok(None),
-        Some(s) => parse_date(&s)
-            .map(Some)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))),
+        Some(s) => parse_date(&s).map(Some).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        }),
     }
 }
 
 pub(crate) fn enum_col<T>(r: &Row, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
     parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("unknown value '{s}'").into())
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown value '{s}'").into(),
+        )
     })
 }
 
@@ -257,28 +271,37 @@ impl Conn<'_> {
     }
 
     pub fn find_sales_order(&self, id: i64) -> Result<Option<SalesOrder>> {
-        let mut st = self.c.prepare_cached(&format!("SELECT {SO_COLS} WHERE so.id = ?1"))?;
+        let mut st = self
+            .c
+            .prepare_cached(&format!("SELECT {SO_COLS} WHERE so.id = ?1"))?;
         Ok(opt(st.query_row([id], sales_order))?)
     }
 
     /// The order imported from a channel with this external id, if any.
-    pub fn find_sales_order_by_external(&self, channel: &str, external_id: &str) -> Result<Option<i64>> {
-        let mut st = self
-            .c
-            .prepare_cached("SELECT id FROM sales_orders WHERE channel = ?1 AND external_id = ?2")?;
+    pub fn find_sales_order_by_external(
+        &self,
+        channel: &str,
+        external_id: &str,
+    ) -> Result<Option<i64>> {
+        let mut st = self.c.prepare_cached(
+            "SELECT id FROM sales_orders WHERE channel = ?1 AND external_id = ?2",
+        )?;
         Ok(opt(st.query_row((channel, external_id), |r| r.get(0)))?)
     }
 
     pub fn so_lines(&self, so_id: i64) -> Result<Vec<SoLine>> {
-        let mut st = self
-            .c
-            .prepare_cached(&format!("SELECT {} WHERE l.so_id = ?1 ORDER BY l.line_no", line_cols()))?;
+        let mut st = self.c.prepare_cached(&format!(
+            "SELECT {} WHERE l.so_id = ?1 ORDER BY l.line_no",
+            line_cols()
+        ))?;
         let rows = st.query_map([so_id], so_line)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn get_so_line(&self, line_id: i64) -> Result<SoLine> {
-        let mut st = self.c.prepare_cached(&format!("SELECT {} WHERE l.id = ?1", line_cols()))?;
+        let mut st = self
+            .c
+            .prepare_cached(&format!("SELECT {} WHERE l.id = ?1", line_cols()))?;
         Ok(st.query_row([line_id], so_line)?)
     }
 
@@ -362,7 +385,11 @@ impl Conn<'_> {
     }
 
     /// Streams orders matching the filter, newest number last.
-    pub fn for_each_sales_order(&self, f: &SoFilter, mut each: impl FnMut(SalesOrder) -> Result<()>) -> Result<()> {
+    pub fn for_each_sales_order(
+        &self,
+        f: &SoFilter,
+        mut each: impl FnMut(SalesOrder) -> Result<()>,
+    ) -> Result<()> {
         let mut st = self.c.prepare_cached(&format!(
             "SELECT {SO_COLS} WHERE (?1 IS NULL OR so.status = ?1) AND (?2 IS NULL OR so.customer_id = ?2) \
              AND (?3 IS NULL OR so.date >= ?3) AND (?4 IS NULL OR so.date <= ?4) ORDER BY so.id"
@@ -397,9 +424,9 @@ impl Conn<'_> {
             (so_id, date.to_string()),
         )?;
         let id = self.c.last_insert_rowid();
-        let mut st = self
-            .c
-            .prepare_cached("INSERT INTO package_lines (package_id, so_line_id, quantity) VALUES (?1, ?2, ?3)")?;
+        let mut st = self.c.prepare_cached(
+            "INSERT INTO package_lines (package_id, so_line_id, quantity) VALUES (?1, ?2, ?3)",
+        )?;
         for (line, q) in lines {
             st.execute((id, line, q.raw()))?;
         }
@@ -412,7 +439,15 @@ impl Conn<'_> {
             .c
             .prepare_cached("SELECT id, so_id, status, date, shipped_date FROM packages WHERE so_id = ?1 ORDER BY id")?;
         let heads: Vec<(i64, i64, String, Date, Option<Date>)> = st
-            .query_map([so_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, date_col(r, 3)?, opt_date_col(r, 4)?)))?
+            .query_map([so_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    date_col(r, 3)?,
+                    opt_date_col(r, 4)?,
+                ))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut lines_st = self
             .c
@@ -435,7 +470,9 @@ impl Conn<'_> {
     }
 
     pub fn find_package_so(&self, package_id: i64) -> Result<Option<i64>> {
-        let mut st = self.c.prepare_cached("SELECT so_id FROM packages WHERE id = ?1")?;
+        let mut st = self
+            .c
+            .prepare_cached("SELECT so_id FROM packages WHERE id = ?1")?;
         Ok(opt(st.query_row([package_id], |r| r.get(0)))?)
     }
 
@@ -449,7 +486,13 @@ impl Conn<'_> {
 
     // ---- invoices ----
 
-    pub fn insert_invoice(&self, so_id: i64, date: Date, t: &stockroom_core::money::DocTotals, lines: &[InvoiceLine]) -> Result<i64> {
+    pub fn insert_invoice(
+        &self,
+        so_id: i64,
+        date: Date,
+        t: &stockroom_core::money::DocTotals,
+        lines: &[InvoiceLine],
+    ) -> Result<i64> {
         self.c.execute(
             "INSERT INTO invoices (so_id, date, subtotal, discount, tax, charges, adjustment, tcs, total) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -470,7 +513,13 @@ impl Conn<'_> {
             "INSERT INTO invoice_lines (invoice_id, so_line_id, quantity, amount, tax) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for l in lines {
-            st.execute((id, l.so_line_id, l.quantity.raw(), l.amount.raw(), l.tax.raw()))?;
+            st.execute((
+                id,
+                l.so_line_id,
+                l.quantity.raw(),
+                l.amount.raw(),
+                l.tax.raw(),
+            ))?;
         }
         Ok(id)
     }
@@ -480,7 +529,9 @@ impl Conn<'_> {
         let mut st = self
             .c
             .prepare_cached("SELECT id, date, total FROM invoices WHERE so_id = ?1 ORDER BY id")?;
-        let rows = st.query_map([so_id], |r| Ok((r.get(0)?, date_col(r, 1)?, Money::from_raw(r.get(2)?))))?;
+        let rows = st.query_map([so_id], |r| {
+            Ok((r.get(0)?, date_col(r, 1)?, Money::from_raw(r.get(2)?)))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
