@@ -189,7 +189,10 @@ impl LineIndex {
     /// The 1-based line of a record starting at `byte` (the csv reader may report the offset of
     /// the line break before it).
     fn line_of(&self, bytes: &[u8], mut byte: u64) -> u64 {
-        while bytes.get(byte as usize).is_some_and(|b| *b == b'\r' || *b == b'\n') {
+        while bytes
+            .get(byte as usize)
+            .is_some_and(|b| *b == b'\r' || *b == b'\n')
+        {
             byte += 1;
         }
         self.starts.partition_point(|s| *s <= byte) as u64 + 1
