@@ -14,13 +14,15 @@ use stockroom_core::Date;
 /// Everything a command needs to know about this run.
 pub struct App {
     pub global: Global,
+    /// `--db` was typed on the command line (not taken from STOCKROOM_DB).
+    pub db_on_command_line: bool,
     pub ui: Ui,
     pub today: Date,
     actor: Actor,
 }
 
 impl App {
-    pub fn new(global: Global, command_line: String) -> Self {
+    pub fn new(global: Global, command_line: String, db_on_command_line: bool) -> Self {
         let ui = Ui::new(global.no_input, global.quiet, global.yes, global.color);
         let now = chrono::Local::now();
         let os_user = ["USER", "LOGNAME", "USERNAME"]
@@ -29,6 +31,7 @@ impl App {
             .unwrap_or_else(|| "unknown".into());
         Self {
             global,
+            db_on_command_line,
             ui,
             today: now.date_naive(),
             actor: Actor {
@@ -95,8 +98,8 @@ impl App {
 }
 
 /// Checks flag combinations clap cannot express, then runs the command.
-pub fn dispatch(cli: Cli, command_line: String) -> (Result<()>, App) {
-    let app = App::new(cli.global, command_line);
+pub fn dispatch(cli: Cli, command_line: String, db_on_command_line: bool) -> (Result<()>, App) {
+    let app = App::new(cli.global, command_line, db_on_command_line);
     let result = check_globals(&app).and_then(|()| run_command(&app, cli.command));
     (result, app)
 }
@@ -137,6 +140,7 @@ fn run_command(app: &App, command: Command) -> Result<()> {
         Command::So(c) => so::run(app, c),
         Command::Backorder(c) => backorder::run(app, c),
         Command::Po(c) => po::run(app, c),
+        Command::Demo => demo::run(app),
         Command::Bill(c) => bill::run(app, c),
         Command::History(a) => history::run(app, a),
         Command::Completions(a) => {

@@ -10,7 +10,7 @@ pub mod output;
 pub mod repo;
 pub mod ui;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use exit::{classify, Exit, UserError};
 
 /// Parses `args`, runs the command and returns its exit code. Errors are printed here, once.
@@ -20,7 +20,10 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
-    let cli = match cli::Cli::try_parse_from(&args) {
+    let parsed = cli::Cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| cli::Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -44,7 +47,10 @@ where
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let (result, app) = app::dispatch(cli, format!("stockroom {command_line}"));
+    // `demo` must never write into a database named only by STOCKROOM_DB
+    let db_on_command_line =
+        matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine);
+    let (result, app) = app::dispatch(cli, format!("stockroom {command_line}"), db_on_command_line);
     match result {
         Ok(()) => Exit::Ok,
         Err(err) => {

@@ -6,6 +6,7 @@ pub mod backorder;
 pub mod bill;
 pub mod config;
 pub mod customer;
+pub mod demo;
 pub mod history;
 pub mod init;
 pub mod item;
@@ -75,6 +76,8 @@ pub struct Global {
 pub enum Command {
     /// Create the database (and its folder) with the default warehouse MAIN; harmless when it exists
     Init(init::InitArgs),
+    /// Build a demo database (a temporary file unless --db) and walk the whole backorder flow
+    Demo,
     /// Organization settings
     #[command(subcommand)]
     Config(config::ConfigCmd),
