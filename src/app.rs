@@ -19,6 +19,8 @@ pub struct App {
     pub ui: Ui,
     pub today: Date,
     actor: Actor,
+    /// The organization's currency, read when the database is opened (for tables).
+    currency: std::cell::OnceCell<String>,
 }
 
 impl App {
@@ -34,6 +36,7 @@ impl App {
             db_on_command_line,
             ui,
             today: now.date_naive(),
+            currency: std::cell::OnceCell::new(),
             actor: Actor {
                 at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
                 os_user,
@@ -70,7 +73,11 @@ impl App {
 
     /// Opens the existing database (never creates one).
     pub fn open(&self) -> Result<Db> {
-        Db::open(&self.db_path()?, self.global.wait, self.actor.clone())
+        let db = Db::open(&self.db_path()?, self.global.wait, self.actor.clone())?;
+        if self.currency.get().is_none() {
+            let _ = self.currency.set(db.conn().setting("currency")?);
+        }
+        Ok(db)
     }
 
     /// Creates the database if needed.
@@ -85,6 +92,7 @@ impl App {
             self.global.output.as_deref(),
             self.global.bom,
             self.ui.color(),
+            self.currency.get().map(String::as_str),
         )
     }
 

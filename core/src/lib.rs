@@ -12,6 +12,7 @@ pub mod order;
 pub mod purchase;
 pub mod settings;
 pub mod stock;
+pub mod tcs;
 
 pub use date::{parse_date, Date, DateError};
 pub use ident::{DocKind, DocNumber, IdentError, Sku};

@@ -180,3 +180,63 @@ mod tests {
         assert!(doc_totals(&[], &c).is_err());
     }
 }
+
+/// Taxes, discounts and charges a clerk gives when creating a document: per line by SKU, or for
+/// every line / the whole document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PriceTerms {
+    /// Tax rate for every line without its own.
+    pub tax_all: Option<Percent>,
+    pub tax_by_sku: Vec<(String, Percent)>,
+    /// Line discounts (amounts) by SKU.
+    pub discount_by_sku: Vec<(String, Money)>,
+    /// Document discount, shipping charges and adjustment.
+    pub doc: DocCharges,
+}
+
+impl PriceTerms {
+    pub fn tax_for(&self, sku: &str) -> Percent {
+        self.tax_by_sku
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(sku))
+            .map(|(_, r)| *r)
+            .or(self.tax_all)
+            .unwrap_or(Percent::ZERO)
+    }
+    pub fn discount_for(&self, sku: &str) -> Money {
+        self.discount_by_sku
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(sku))
+            .map(|(_, d)| *d)
+            .unwrap_or(Money::ZERO)
+    }
+    /// The SKUs named per line that are not among `skus` (a typo the clerk should hear about).
+    pub fn unknown_skus<'a>(&'a self, skus: &[&str]) -> Vec<&'a str> {
+        self.tax_by_sku
+            .iter()
+            .map(|(s, _)| s.as_str())
+            .chain(self.discount_by_sku.iter().map(|(s, _)| s.as_str()))
+            .filter(|s| !skus.iter().any(|k| k.eq_ignore_ascii_case(s)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod terms_tests {
+    use super::*;
+
+    #[test]
+    fn per_line_terms_win_over_document_terms() {
+        let t = PriceTerms {
+            tax_all: Percent::parse("5").ok(),
+            tax_by_sku: vec![("W-1".into(), Percent::parse("18").unwrap_or_default())],
+            discount_by_sku: vec![("G-7".into(), Money::parse("2.50").unwrap_or_default())],
+            doc: DocCharges::default(),
+        };
+        assert_eq!(t.tax_for("w-1").to_string(), "18");
+        assert_eq!(t.tax_for("G-7").to_string(), "5");
+        assert_eq!(t.discount_for("G-7").to_string(), "2.50");
+        assert_eq!(t.discount_for("W-1"), Money::ZERO);
+        assert_eq!(t.unknown_skus(&["W-1"]), vec!["G-7"]);
+    }
+}

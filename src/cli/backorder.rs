@@ -43,9 +43,11 @@ pub struct CommonArgs {
     /// PO date [default: today]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
-    /// TCS rate in percent on the new POs
+    /// TCS rate in percent on the new POs (on the total including taxes and charges)
     #[arg(long, value_name = "PERCENT")]
     pub tcs_rate: Option<String>,
+    #[command(flatten)]
+    pub price: crate::cli::price::PriceArgs,
     /// Print the plan and change nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -119,6 +121,7 @@ fn base_terms(app: &App, c: &CommonArgs) -> Result<Terms> {
             .map(|r| Percent::parse_rate(r).map_err(|e| e.named("--tcs-rate")))
             .transpose()?
             .unwrap_or_default(),
+        price: c.price.parse()?,
         ..Default::default()
     })
 }

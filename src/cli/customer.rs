@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::exit::UserError;
 use crate::ops::master;
-use crate::output;
+use crate::output::{self, Value};
 use crate::repo::Customer;
 use anyhow::Result;
 use clap::Subcommand;
@@ -71,7 +71,19 @@ pub fn run(app: &App, cmd: CustomerCmd) -> Result<()> {
                     "no customer named '{name}'; see `stockroom customer list`"
                 ))
             })?;
-            app.out()?.show(&output::customer(&cu))
+            let c = db.conn();
+            let (fy_start, fy_end) = stockroom_core::tcs::financial_year(app.today);
+            let invoiced = c.customer_invoiced(cu.id, fy_start, fy_end)?;
+            let threshold = crate::ops::so_invoice::sales_tcs_settings(&c)?.customer_threshold;
+            let mut rec = output::customer(&cu);
+            rec.push("fy_start", Value::Date(fy_start));
+            rec.push("fy_invoiced", Value::Money(invoiced));
+            rec.push("tcs_threshold", Value::Money(threshold));
+            rec.push(
+                "below_threshold_left",
+                Value::Money(threshold.sub_floor0(invoiced)),
+            );
+            app.out()?.show(&rec)
         }
     }
 }

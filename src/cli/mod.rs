@@ -11,6 +11,7 @@ pub mod history;
 pub mod init;
 pub mod item;
 pub mod po;
+pub mod price;
 pub mod so;
 pub mod stock;
 pub mod vendor;

@@ -15,7 +15,6 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use stockroom_core::ident::{validate_text, validate_warehouse_code};
-use stockroom_core::money::DocCharges;
 use stockroom_core::{parse_date, DocKind, DocNumber, Money, Percent, Qty, Sku, SoStatus};
 
 #[derive(Debug, Subcommand)]
@@ -75,18 +74,8 @@ pub struct CreateArgs {
     pub reference: String,
     #[arg(long, default_value = "")]
     pub notes: String,
-    /// Tax rate in percent: for every line (`18`) or per line (`SKU=18`); repeatable
-    #[arg(long = "tax-rate", value_name = "[SKU=]RATE")]
-    pub tax_rates: Vec<String>,
-    /// Document discount (an amount)
-    #[arg(long, value_name = "AMOUNT")]
-    pub discount: Option<String>,
-    /// Shipping charges
-    #[arg(long, value_name = "AMOUNT")]
-    pub charges: Option<String>,
-    /// Adjustment (signed amount)
-    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
-    pub adjustment: Option<String>,
+    #[command(flatten)]
+    pub price: crate::cli::price::PriceArgs,
     /// Confirm at once
     #[arg(long)]
     pub confirm: bool,
@@ -194,14 +183,6 @@ pub fn parse_sku_pair(s: &str, flag: &str) -> Result<(String, String)> {
         .split_once('=')
         .ok_or_else(|| UserError::refused(format!("{flag} '{s}' is not SKU=VALUE")))?;
     Ok((Sku::parse(sku)?.as_str().to_string(), v.trim().to_string()))
-}
-
-fn opt_money(s: &Option<String>, name: &'static str, signed: bool) -> Result<Money> {
-    match s {
-        None => Ok(Money::ZERO),
-        Some(v) if signed => Ok(Money::parse(v).map_err(|e| e.named(name))?),
-        Some(v) => Ok(Money::parse_non_negative(v).map_err(|e| e.named(name))?),
-    }
 }
 
 /// The full record of an order, as `so show` prints it.
@@ -326,36 +307,17 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
                     discount: Money::ZERO,
                 });
             }
-            let mut all_rate = None;
-            for t in &a.tax_rates {
-                match t.split_once('=') {
-                    None => {
-                        all_rate = Some(Percent::parse_rate(t).map_err(|e| e.named("--tax-rate"))?)
-                    }
-                    Some(_) => {
-                        let (sku, v) = parse_sku_pair(t, "--tax-rate")?;
-                        let r = Percent::parse_rate(&v).map_err(|e| e.named("--tax-rate"))?;
-                        let mut hit = false;
-                        for l in lines
-                            .iter_mut()
-                            .filter(|l| l.sku.eq_ignore_ascii_case(&sku))
-                        {
-                            l.tax_rate = r;
-                            hit = true;
-                        }
-                        if !hit {
-                            return Err(UserError::refused(format!(
-                                "--tax-rate {t}: no --item line for {sku}"
-                            ))
-                            .into());
-                        }
-                    }
-                }
+            let terms = a.price.parse()?;
+            let skus: Vec<&str> = lines.iter().map(|l| l.sku.as_str()).collect();
+            if let Some(sku) = terms.unknown_skus(&skus).first() {
+                return Err(UserError::refused(format!(
+                    "--tax-rate/--discount name {sku}, which has no --item line"
+                ))
+                .into());
             }
-            if let Some(r) = all_rate {
-                for l in lines.iter_mut().filter(|l| l.tax_rate.is_zero()) {
-                    l.tax_rate = r;
-                }
+            for l in &mut lines {
+                l.tax_rate = terms.tax_for(&l.sku);
+                l.discount = terms.discount_for(&l.sku);
             }
             let date = app.date_or_today(a.date.as_deref())?;
             let req = SoRequest {
@@ -368,12 +330,7 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
                 channel: None,
                 external_id: None,
                 lines,
-                charges: DocCharges {
-                    discount: opt_money(&a.discount, "--discount", false)?,
-                    charges: opt_money(&a.charges, "--charges", false)?,
-                    adjustment: opt_money(&a.adjustment, "--adjustment", true)?,
-                    tcs_rate: Percent::ZERO,
-                },
+                charges: terms.doc,
             };
             if !a.confirm && a.backorder.answer().is_some() {
                 return Err(

@@ -8,7 +8,9 @@ use crate::repo::{Conn, DemandFilter, DemandRow, NewPoLine, NewPurchaseOrder};
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use stockroom_core::backorder::{plan, DeliverTo, Demand, GroupBy, PlanPo, QtyOverride};
-use stockroom_core::money::{doc_totals, line_amounts, DocCharges, LineAmounts, LineInput};
+use stockroom_core::money::{
+    doc_totals, line_amounts, DocCharges, LineAmounts, LineInput, PriceTerms,
+};
 use stockroom_core::stock::FifoKey;
 use stockroom_core::{Date, DocKind, DocNumber, Money, Percent, Qty};
 
@@ -29,6 +31,8 @@ pub struct Terms {
     pub group_by: GroupBy,
     pub date: Date,
     pub expected_date: Option<Date>,
+    /// Taxes, discounts and charges of the new POs (the document ones apply to each PO).
+    pub price: PriceTerms,
     pub tcs_rate: Percent,
 }
 
@@ -44,6 +48,7 @@ impl Default for Terms {
             group_by: GroupBy::Vendor,
             date: Date::default(),
             expected_date: None,
+            price: PriceTerms::default(),
             tcs_rate: Percent::ZERO,
         }
     }
@@ -236,7 +241,7 @@ pub fn plan_and_maybe_write(
         }
         let charges = DocCharges {
             tcs_rate: terms.tcs_rate,
-            ..Default::default()
+            ..terms.price.doc
         };
         let totals =
             doc_totals(&amounts, &charges).map_err(|e| UserError::refused(e.to_string()))?;
@@ -249,7 +254,16 @@ pub fn plan_and_maybe_write(
             total: totals.total,
         };
         if write {
-            let id = write_po(c, p, &amounts, &totals, terms, &vendor, customer.as_ref())?;
+            let id = write_po(
+                c,
+                p,
+                &planned.lines,
+                &amounts,
+                &totals,
+                terms,
+                &vendor,
+                customer.as_ref(),
+            )?;
             planned.number = Some(DocNumber::new(DocKind::PurchaseOrder, id));
         }
         report.pos.push(planned);
@@ -266,9 +280,11 @@ pub fn plan_and_maybe_write(
     Ok(report)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write_po(
     c: &Conn,
     p: &PlanPo,
+    planned: &[PlannedLine],
     amounts: &[LineAmounts],
     totals: &stockroom_core::money::DocTotals,
     terms: &Terms,
@@ -298,7 +314,7 @@ fn write_po(
     })?;
     let number = DocNumber::new(DocKind::PurchaseOrder, id);
     let mut served: BTreeSet<i64> = BTreeSet::new();
-    for (i, (l, a)) in p.lines.iter().zip(amounts).enumerate() {
+    for (i, ((l, a), pl)) in p.lines.iter().zip(amounts).zip(planned).enumerate() {
         let line_id = c.insert_po_line(
             id,
             wh,
@@ -307,7 +323,7 @@ fn write_po(
                 item_id: l.item_id,
                 quantity: l.quantity,
                 rate: l.rate,
-                tax_rate: Percent::ZERO,
+                tax_rate: terms.price.tax_for(&pl.sku),
                 amount: a.amount,
                 tax: a.tax,
             },

@@ -107,14 +107,18 @@ pub struct Out {
     format: Format,
     w: Box<dyn Write>,
     bom: bool,
-    color: bool,
-    /// Width of the terminal for tables, when stdout is one.
-    width: Option<u16>,
+    table: table_out::TableStyle,
 }
 
 impl Out {
-    /// Stdout, or `-o FILE` (created or truncated).
-    pub fn new(format: Format, path: Option<&Path>, bom: bool, color: bool) -> Result<Self> {
+    /// Stdout, or `-o FILE` (created or truncated). Tables show amounts with `currency`.
+    pub fn new(
+        format: Format,
+        path: Option<&Path>,
+        bom: bool,
+        color: bool,
+        currency: Option<&str>,
+    ) -> Result<Self> {
         let (w, tty): (Box<dyn Write>, bool) = match path {
             Some(p) => (
                 Box::new(BufWriter::new(
@@ -131,8 +135,11 @@ impl Out {
             format,
             w,
             bom,
-            color: color && tty,
-            width: if tty { comfy_width() } else { None },
+            table: table_out::TableStyle {
+                color: color && tty,
+                width: if tty { comfy_width() } else { None },
+                currency: currency.map(table_out::currency_symbol),
+            },
         })
     }
 
@@ -142,8 +149,7 @@ impl Out {
             format,
             w,
             bom: false,
-            color: false,
-            width: None,
+            table: table_out::TableStyle::default(),
         }
     }
 
@@ -158,9 +164,7 @@ impl Out {
             self.bom = false;
         }
         let inner = match self.format {
-            Format::Table => {
-                Inner::Table(table_out::TableList::new(columns, self.color, self.width))
-            }
+            Format::Table => Inner::Table(table_out::TableList::new(columns, &self.table)),
             Format::Csv => {
                 let w = std::mem::replace(&mut self.w, Box::new(io::sink()));
                 Inner::Csv(csv_out::header(w, columns)?)
@@ -193,7 +197,7 @@ impl Out {
     /// Writes one document: fields then its nested lists.
     pub fn show(&mut self, rec: &Record) -> Result<()> {
         match self.format {
-            Format::Table => table_out::show(&mut self.w, rec, self.color, self.width)?,
+            Format::Table => table_out::show(&mut self.w, rec, &self.table)?,
             Format::Csv => {
                 if self.bom {
                     self.w.write_all("\u{feff}".as_bytes())?;
@@ -249,7 +253,7 @@ impl Out {
 
 /// A plain table as text (for stderr messages such as a shortfall).
 pub fn render_table(columns: &[&'static str], recs: &[Record]) -> String {
-    let mut t = table_out::TableList::new(columns, false, None);
+    let mut t = table_out::TableList::new(columns, &table_out::TableStyle::default());
     for r in recs {
         t.row(columns, r);
     }

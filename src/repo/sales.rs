@@ -524,6 +524,18 @@ impl Conn<'_> {
         Ok(id)
     }
 
+    /// A customer's invoiced total (before TCS) dated within `from..=to`.
+    pub fn customer_invoiced(&self, customer_id: i64, from: Date, to: Date) -> Result<Money> {
+        let mut st = self.c.prepare_cached(
+            "SELECT coalesce(sum(i.total - i.tcs), 0) FROM invoices i JOIN sales_orders so ON so.id = i.so_id \
+             WHERE so.customer_id = ?1 AND i.date >= ?2 AND i.date <= ?3",
+        )?;
+        Ok(Money::from_raw(st.query_row(
+            (customer_id, from.to_string(), to.to_string()),
+            |r| r.get(0),
+        )?))
+    }
+
     /// Invoices of an order: `(id, date, total)`.
     pub fn list_invoices(&self, so_id: i64) -> Result<Vec<(i64, Date, Money)>> {
         let mut st = self
