@@ -82,79 +82,185 @@ struct GroupKey {
     so_id: Option<i64>,
 }
 
-/// Plans purchase orders for `demands`. Goods for different warehouses never share a PO. Lines for different customers never share a drop-ship PO;
-/// within a PO each item is one line. An override orders exactly its quantity of the item: more
-/// than needed is excess stock, less leaves the newest demand uncovered.
+/// Where one demand row goes: the index of its PO in [`Planner::pos`] and of the line in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRef {
+    pub po: usize,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Totals {
+    rate: Money,
+    demand: Qty,
+}
+
+/// Set-based planning over a stream, in two passes with memory bounded by the number of PO lines
+/// (not of demand rows): [`Planner::add`] every demand row, read the POs from
+/// [`Planner::pos`], then stream the same rows, oldest confirmation first, through
+/// [`Linker::link`] to get each row's PO line and link quantity.
+///
+/// Goods for different warehouses never share a PO; lines for different customers never share a
+/// drop-ship PO; within a PO each item is one line whose quantity is the sum of its links. An
+/// override orders exactly its quantity of the item: more than needed is excess stock, less leaves
+/// the newest demand uncovered.
+#[derive(Debug, Clone)]
+pub struct Planner {
+    deliver_to: DeliverTo,
+    group_by: GroupBy,
+    overrides: Vec<QtyOverride>,
+    groups: BTreeMap<GroupKey, BTreeMap<i64, Totals>>,
+}
+
+impl Planner {
+    pub fn new(deliver_to: DeliverTo, group_by: GroupBy, overrides: &[QtyOverride]) -> Self {
+        Self {
+            deliver_to,
+            group_by,
+            overrides: overrides.to_vec(),
+            groups: BTreeMap::new(),
+        }
+    }
+
+    fn key(&self, d: &Demand) -> GroupKey {
+        GroupKey {
+            vendor_id: d.vendor_id,
+            warehouse_id: (self.deliver_to == DeliverTo::Warehouse).then_some(d.warehouse_id),
+            customer_id: (self.deliver_to == DeliverTo::Customer).then_some(d.customer_id),
+            so_id: (self.group_by == GroupBy::So).then_some(d.key.so_id),
+        }
+    }
+
+    /// Sets the quantity overrides (their item ids are known only once demand was read).
+    pub fn set_overrides(&mut self, overrides: &[QtyOverride]) {
+        self.overrides = overrides.to_vec();
+    }
+
+    /// First pass: one demand row.
+    pub fn add(&mut self, d: &Demand) {
+        if !d.uncovered.is_positive() {
+            return;
+        }
+        let key = self.key(d);
+        let t = self
+            .groups
+            .entry(key)
+            .or_default()
+            .entry(d.item_id)
+            .or_insert(Totals {
+                rate: d.rate,
+                demand: Qty::ZERO,
+            });
+        t.demand += d.uncovered;
+    }
+
+    fn ordered(&self, item_id: i64, demand: Qty) -> Qty {
+        self.overrides
+            .iter()
+            .find(|o| o.item_id == item_id)
+            .map_or(demand, |o| o.quantity)
+    }
+
+    /// The planned POs, without links (their lines' `links` are empty).
+    pub fn pos(&self) -> Vec<PlanPo> {
+        self.groups
+            .iter()
+            .map(|(key, lines)| PlanPo {
+                vendor_id: key.vendor_id,
+                warehouse_id: key.warehouse_id,
+                customer_id: key.customer_id,
+                so_id: key.so_id,
+                lines: lines
+                    .iter()
+                    .map(|(item, t)| PlanLine {
+                        item_id: *item,
+                        rate: t.rate,
+                        quantity: self.ordered(*item, t.demand),
+                        links: Vec::new(),
+                    })
+                    .filter(|l| l.quantity.is_positive())
+                    .collect(),
+            })
+            .filter(|po: &PlanPo| !po.lines.is_empty())
+            .collect()
+    }
+
+    /// Second pass: the state that hands out link quantities.
+    pub fn linker(&self) -> Linker {
+        let pos = self.pos();
+        let mut budget = BTreeMap::new();
+        for (pi, po) in pos.iter().enumerate() {
+            let key = GroupKey {
+                vendor_id: po.vendor_id,
+                warehouse_id: po.warehouse_id,
+                customer_id: po.customer_id,
+                so_id: po.so_id,
+            };
+            for (li, l) in po.lines.iter().enumerate() {
+                let demand = self
+                    .groups
+                    .get(&key)
+                    .and_then(|g| g.get(&l.item_id))
+                    .map_or(Qty::ZERO, |t| t.demand);
+                budget.insert(
+                    (key, l.item_id),
+                    (LineRef { po: pi, line: li }, l.quantity.min(demand)),
+                );
+            }
+        }
+        Linker {
+            planner: self.clone(),
+            budget,
+        }
+    }
+}
+
+/// The second pass of a [`Planner`].
+#[derive(Debug, Clone)]
+pub struct Linker {
+    planner: Planner,
+    budget: BTreeMap<(GroupKey, i64), (LineRef, Qty)>,
+}
+
+impl Linker {
+    /// The PO line and quantity of the link for this demand row (rows must come oldest
+    /// confirmation first); `None` when it gets no link (nothing uncovered, or an override ran out).
+    pub fn link(&mut self, d: &Demand) -> Option<(LineRef, Qty)> {
+        if !d.uncovered.is_positive() {
+            return None;
+        }
+        let key = self.planner.key(d);
+        let (at, left) = self.budget.get_mut(&(key, d.item_id))?;
+        let take = d.uncovered.min(*left);
+        if !take.is_positive() {
+            return None;
+        }
+        *left -= take;
+        Some((*at, take))
+    }
+}
+
+/// Plans purchase orders for `demands` (in memory; see [`Planner`] for the rules).
 pub fn plan(
     demands: &[Demand],
     deliver_to: DeliverTo,
     group_by: GroupBy,
     overrides: &[QtyOverride],
 ) -> Vec<PlanPo> {
-    let mut sorted: Vec<&Demand> = demands
-        .iter()
-        .filter(|d| d.uncovered.is_positive())
-        .collect();
+    let mut sorted: Vec<&Demand> = demands.iter().collect();
     sorted.sort_by_key(|d| (d.key, d.so_line_id));
-    let mut groups: BTreeMap<GroupKey, BTreeMap<i64, PlanLine>> = BTreeMap::new();
-    for d in sorted {
-        let key = GroupKey {
-            vendor_id: d.vendor_id,
-            warehouse_id: (deliver_to == DeliverTo::Warehouse).then_some(d.warehouse_id),
-            customer_id: (deliver_to == DeliverTo::Customer).then_some(d.customer_id),
-            so_id: (group_by == GroupBy::So).then_some(d.key.so_id),
-        };
-        let line = groups
-            .entry(key)
-            .or_default()
-            .entry(d.item_id)
-            .or_insert_with(|| PlanLine {
-                item_id: d.item_id,
-                rate: d.rate,
-                quantity: Qty::ZERO,
-                links: Vec::new(),
-            });
-        line.quantity += d.uncovered;
-        line.links.push((d.so_line_id, d.uncovered));
+    let mut planner = Planner::new(deliver_to, group_by, overrides);
+    for d in &sorted {
+        planner.add(d);
     }
-    let mut out = Vec::new();
-    for (key, lines) in groups {
-        let mut po = PlanPo {
-            vendor_id: key.vendor_id,
-            warehouse_id: key.warehouse_id,
-            customer_id: key.customer_id,
-            so_id: key.so_id,
-            lines: Vec::new(),
-        };
-        for (_, mut line) in lines {
-            if let Some(o) = overrides.iter().find(|o| o.item_id == line.item_id) {
-                line.links = trim_links(&line.links, o.quantity);
-                line.quantity = o.quantity;
-            }
-            if line.quantity.is_positive() {
-                po.lines.push(line);
-            }
-        }
-        if !po.lines.is_empty() {
-            out.push(po);
+    let mut pos = planner.pos();
+    let mut linker = planner.linker();
+    for d in &sorted {
+        if let Some((at, q)) = linker.link(d) {
+            pos[at.po].lines[at.line].links.push((d.so_line_id, q));
         }
     }
-    out
-}
-
-/// Keeps links, oldest first, up to `total`.
-fn trim_links(links: &[(i64, Qty)], total: Qty) -> Vec<(i64, Qty)> {
-    let mut left = total;
-    let mut out = Vec::new();
-    for (id, q) in links {
-        if !left.is_positive() {
-            break;
-        }
-        let take = (*q).min(left);
-        out.push((*id, take));
-        left -= take;
-    }
-    out
+    pos
 }
 
 impl fmt::Display for PlanPo {

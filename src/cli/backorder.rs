@@ -5,7 +5,7 @@ use crate::cli::so::{parse_sku_pair, so_number, so_record};
 use crate::exit::UserError;
 use crate::ops::backorder_bulk::backorder_bulk;
 use crate::ops::backorder_create::{backorder_create, missing_vendors};
-use crate::ops::backorder_plan::{PlanReport, Terms};
+use crate::ops::backorder_plan::{PlanReport, Progress, Terms};
 use crate::output::{self, Format};
 use crate::repo::{Db, DemandFilter, LinkFilter};
 use anyhow::Result;
@@ -128,13 +128,32 @@ fn base_terms(app: &App, c: &CommonArgs) -> Result<Terms> {
 
 /// Prints a plan: rows in table/CSV; in JSON an object with the documents and the rows.
 fn print_plan(app: &App, db: &mut Db, report: &PlanReport) -> Result<()> {
-    let rows = output::plan_rows(report);
+    let written = report.written();
+    let c = db.conn();
     let mut out = app.out()?;
     if out.format() != Format::Json {
-        return out.records(output::PLAN_COLUMNS, rows);
+        // a written plan streams back from the database, so memory stays flat for any size
+        let mut list = out.list(output::PLAN_COLUMNS)?;
+        match (written.first(), written.last()) {
+            (Some(first), Some(last)) => {
+                c.for_each_plan_row(first.id, last.id, |r| list.row(&output::plan_row(&r)))?
+            }
+            _ => {
+                for r in output::plan_rows(report) {
+                    list.row(&r)?;
+                }
+            }
+        }
+        return list.finish();
     }
-    let written: Vec<DocNumber> = report.pos.iter().filter_map(|p| p.number).collect();
-    let c = db.conn();
+    let mut rows = Vec::new();
+    match (written.first(), written.last()) {
+        (Some(first), Some(last)) => c.for_each_plan_row(first.id, last.id, |r| {
+            rows.push(output::plan_row(&r));
+            Ok(())
+        })?,
+        _ => rows = output::plan_rows(report),
+    }
     let pos = if written.is_empty() {
         Vec::new()
     } else {
@@ -326,17 +345,20 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
                     ),
                 },
             };
-            let progress = app.ui.progress(0, "planning backorders");
-            let report = backorder_bulk(&mut db, &filter, &terms, a.common.dry_run, &|n| {
-                progress.set_position(n as u64)
-            })?;
+            let progress = app.ui.progress(0, "reading demand");
+            let report =
+                backorder_bulk(&mut db, &filter, &terms, a.common.dry_run, &|p| match p {
+                    Progress::Reading(n) => {
+                        progress.set_message(format!("reading demand: {n} lines"))
+                    }
+                    Progress::Linking(done, total) => {
+                        progress.set_message("linking order lines");
+                        progress.set_length(total);
+                        progress.set_position(done);
+                    }
+                })?;
             progress.finish_and_clear();
-            let links: usize = report
-                .pos
-                .iter()
-                .flat_map(|p| &p.lines)
-                .map(|l| l.links.len())
-                .sum();
+            let links = report.links;
             let verb = if a.common.dry_run {
                 "would create"
             } else {

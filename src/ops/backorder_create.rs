@@ -66,7 +66,7 @@ fn filter(so: DocNumber) -> DemandFilter {
 pub fn missing_vendors(db: &mut Db, so: DocNumber, terms: &Terms) -> Result<Vec<NoVendor>> {
     db.read(|c| {
         check(c, so, terms)?;
-        Ok(plan_and_maybe_write(c, &filter(so), terms, false)?.no_vendor)
+        Ok(plan_and_maybe_write(c, &filter(so), terms, false, &|_| ())?.no_vendor)
     })
 }
 
@@ -80,7 +80,7 @@ pub fn backorder_create(
     let run = |c: &Conn, write: bool| -> Result<PlanReport> {
         check(c, so, terms)?;
         // plan without writing first, so that a refusal changes nothing
-        let report = plan_and_maybe_write(c, &filter(so), terms, false)?;
+        let report = plan_and_maybe_write(c, &filter(so), terms, false, &|_| ())?;
         if !report.no_vendor.is_empty() {
             let skus: Vec<String> = report
                 .no_vendor
@@ -102,7 +102,7 @@ pub fn backorder_create(
             .into());
         }
         if write {
-            plan_and_maybe_write(c, &filter(so), terms, true)
+            plan_and_maybe_write(c, &filter(so), terms, true, &|_| ())
         } else {
             Ok(report)
         }

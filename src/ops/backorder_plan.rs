@@ -1,15 +1,19 @@
 //! What `backorder create` and `backorder bulk` share: reading the demand, resolving each line's
-//! vendor and rate, asking the core for a plan, and writing the plan as draft purchase orders with
-//! their links (SPEC §3.5 rules 1–6).
+//! vendor and rate, planning with the core, and writing the plan as draft purchase orders with
+//! their links (SPEC §3.5 rules 1–6, §3.8).
+//!
+//! Set-based and streaming: the demand query is read twice (first to sum it per PO line, then to
+//! hand out links oldest confirmation first), so memory grows with the number of PO lines and
+//! sales orders, not with the number of order lines planned.
 
 use crate::exit::UserError;
-use crate::ops::effects::refresh_so;
-use crate::repo::{Conn, DemandFilter, DemandRow, NewPoLine, NewPurchaseOrder};
+use crate::ops::effects::hold_for_backorder;
+use crate::repo::{Conn, Customer, DemandFilter, DemandRow, NewPoLine, NewPurchaseOrder, Vendor};
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use stockroom_core::backorder::{plan, DeliverTo, Demand, GroupBy, PlanPo, QtyOverride};
+use stockroom_core::backorder::{DeliverTo, Demand, GroupBy, PlanPo, Planner, QtyOverride};
 use stockroom_core::money::{
-    doc_totals, line_amounts, DocCharges, LineAmounts, LineInput, PriceTerms,
+    doc_totals, line_amounts, DocCharges, DocTotals, LineAmounts, LineInput, PriceTerms,
 };
 use stockroom_core::stock::FifoKey;
 use stockroom_core::{Date, DocKind, DocNumber, Money, Percent, Qty};
@@ -17,7 +21,7 @@ use stockroom_core::{Date, DocKind, DocNumber, Money, Percent, Qty};
 /// The clerk's (or cron's) choices for one planning run.
 #[derive(Debug, Clone)]
 pub struct Terms {
-    /// `--vendor NAME` for every line (create), or the vendor filter (bulk).
+    /// `--vendor NAME` for every line (create only).
     pub vendor_all: Option<String>,
     /// `--vendor SKU=NAME`.
     pub vendor_by_sku: Vec<(String, String)>,
@@ -62,13 +66,13 @@ pub struct NoVendor {
     pub quantity: Qty,
 }
 
-/// One PO line of a plan, in words.
+/// One PO line of a plan. `links` (sales order, line number, quantity) are filled for a dry run;
+/// after a real run they are read back from the database.
 #[derive(Debug, Clone)]
 pub struct PlannedLine {
     pub sku: String,
     pub quantity: Qty,
     pub rate: Money,
-    /// (sales order, line number, quantity)
     pub links: Vec<(DocNumber, i64, Qty)>,
 }
 
@@ -87,6 +91,7 @@ pub struct PlannedPo {
 pub struct PlanReport {
     pub pos: Vec<PlannedPo>,
     pub sales_orders: Vec<DocNumber>,
+    pub links: usize,
     pub no_vendor: Vec<NoVendor>,
 }
 
@@ -94,78 +99,76 @@ impl PlanReport {
     pub fn line_count(&self) -> usize {
         self.pos.iter().map(|p| p.lines.len()).sum()
     }
-}
-
-struct ItemInfo {
-    sku: String,
-}
-
-/// Reads the demand, resolves vendors and rates, and plans. With `write`, persists the plan.
-/// Demand whose item has no vendor lands in `no_vendor` and is left out of the plan.
-pub fn plan_and_maybe_write(
-    c: &Conn,
-    filter: &DemandFilter,
-    terms: &Terms,
-    write: bool,
-) -> Result<PlanReport> {
-    let vendor_by_name = |name: &str| -> Result<i64> {
-        Ok(c.find_vendor(name)?
-            .ok_or_else(|| {
-                UserError::not_found(format!(
-                    "no vendor named '{name}'; see `stockroom vendor list`"
-                ))
-            })?
-            .id)
-    };
-    let vendor_all = terms
-        .vendor_all
-        .as_deref()
-        .map(vendor_by_name)
-        .transpose()?;
-    let mut vendor_by_sku: HashMap<String, i64> = HashMap::new();
-    for (sku, name) in &terms.vendor_by_sku {
-        vendor_by_sku.insert(sku.to_lowercase(), vendor_by_name(name)?);
+    /// The numbers of the POs written, in order.
+    pub fn written(&self) -> Vec<DocNumber> {
+        self.pos.iter().filter_map(|p| p.number).collect()
     }
-    let rate_by_sku: HashMap<String, Money> = terms
-        .rate_by_sku
-        .iter()
-        .map(|(s, r)| (s.to_lowercase(), *r))
-        .collect();
-    let only: BTreeSet<String> = terms.only.iter().map(|s| s.to_lowercase()).collect();
+}
 
-    let mut demands: Vec<Demand> = Vec::new();
-    let mut items: HashMap<i64, ItemInfo> = HashMap::new();
-    let mut line_info: HashMap<i64, (DocNumber, i64)> = HashMap::new();
-    let mut no_vendor: BTreeMap<String, NoVendor> = BTreeMap::new();
-    c.for_each_demand(filter, |d: DemandRow| {
-        let key = d.sku.to_lowercase();
-        if !only.is_empty() && !only.contains(&key) {
-            return Ok(());
+/// How far a run has got, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// Demand rows read (first pass).
+    Reading(u64),
+    /// Links written of the total (second pass).
+    Linking(u64, u64),
+}
+
+/// Turns a demand row into the planner's value under the run's terms; `None` when the row is not
+/// part of the run, `Some(Err(..))` when its item has no vendor.
+struct Resolver {
+    vendor_all: Option<i64>,
+    vendor_by_sku: HashMap<String, i64>,
+    rate_by_sku: HashMap<String, Money>,
+    only: BTreeSet<String>,
+}
+
+impl Resolver {
+    fn new(c: &Conn, terms: &Terms) -> Result<Self> {
+        let vendor_by_name = |name: &str| -> Result<i64> {
+            Ok(c.find_vendor(name)?
+                .ok_or_else(|| {
+                    UserError::not_found(format!(
+                        "no vendor named '{name}'; see `stockroom vendor list`"
+                    ))
+                })?
+                .id)
+        };
+        let mut vendor_by_sku = HashMap::new();
+        for (sku, name) in &terms.vendor_by_sku {
+            vendor_by_sku.insert(sku.to_lowercase(), vendor_by_name(name)?);
         }
-        let vendor = vendor_by_sku
+        Ok(Self {
+            vendor_all: terms
+                .vendor_all
+                .as_deref()
+                .map(vendor_by_name)
+                .transpose()?,
+            vendor_by_sku,
+            rate_by_sku: terms
+                .rate_by_sku
+                .iter()
+                .map(|(s, r)| (s.to_lowercase(), *r))
+                .collect(),
+            only: terms.only.iter().map(|s| s.to_lowercase()).collect(),
+        })
+    }
+
+    fn demand(&self, d: &DemandRow) -> Option<Result<Demand, ()>> {
+        let key = d.sku.to_lowercase();
+        if !self.only.is_empty() && !self.only.contains(&key) {
+            return None;
+        }
+        let vendor = self
+            .vendor_by_sku
             .get(&key)
             .copied()
-            .or(vendor_all)
+            .or(self.vendor_all)
             .or(d.vendor_id);
-        let so = DocNumber::new(DocKind::SalesOrder, d.so_id);
         let Some(vendor_id) = vendor else {
-            let e = no_vendor.entry(d.sku.clone()).or_insert_with(|| NoVendor {
-                sku: d.sku.clone(),
-                sos: Vec::new(),
-                quantity: Qty::ZERO,
-            });
-            if !e.sos.contains(&so) {
-                e.sos.push(so);
-            }
-            e.quantity += d.uncovered;
-            return Ok(());
+            return Some(Err(()));
         };
-        let rate = rate_by_sku.get(&key).copied().unwrap_or(d.purchase_rate);
-        items
-            .entry(d.item_id)
-            .or_insert_with(|| ItemInfo { sku: d.sku.clone() });
-        line_info.insert(d.so_line_id, (so, d.line_no));
-        demands.push(Demand {
+        Some(Ok(Demand {
             so_line_id: d.so_line_id,
             key: FifoKey {
                 confirmed: d.confirmed,
@@ -176,14 +179,60 @@ pub fn plan_and_maybe_write(
             warehouse_id: d.warehouse_id,
             item_id: d.item_id,
             vendor_id,
-            rate,
+            rate: self
+                .rate_by_sku
+                .get(&key)
+                .copied()
+                .unwrap_or(d.purchase_rate),
             uncovered: d.uncovered,
-        });
+        }))
+    }
+}
+
+/// Reads the demand, resolves vendors and rates, and plans. With `write`, persists the plan: POs,
+/// lines, a link per sales-order line, and the hold of every order served. Demand whose item has
+/// no vendor lands in `no_vendor` and is left out.
+pub fn plan_and_maybe_write(
+    c: &Conn,
+    filter: &DemandFilter,
+    terms: &Terms,
+    write: bool,
+    progress: &dyn Fn(Progress),
+) -> Result<PlanReport> {
+    let resolver = Resolver::new(c, terms)?;
+    let mut planner = Planner::new(terms.deliver_to, terms.group_by, &[]);
+    let mut skus: HashMap<i64, String> = HashMap::new();
+    let mut no_vendor: BTreeMap<String, NoVendor> = BTreeMap::new();
+    let mut rows = 0u64;
+    c.for_each_demand(filter, |d| {
+        match resolver.demand(&d) {
+            None => {}
+            Some(Ok(demand)) => {
+                planner.add(&demand);
+                skus.entry(d.item_id).or_insert_with(|| d.sku.clone());
+                rows += 1;
+                if rows.is_multiple_of(1024) {
+                    progress(Progress::Reading(rows));
+                }
+            }
+            Some(Err(())) => {
+                let so = DocNumber::new(DocKind::SalesOrder, d.so_id);
+                let e = no_vendor.entry(d.sku.clone()).or_insert_with(|| NoVendor {
+                    sku: d.sku.clone(),
+                    sos: Vec::new(),
+                    quantity: Qty::ZERO,
+                });
+                if e.sos.last() != Some(&so) && !e.sos.contains(&so) {
+                    e.sos.push(so);
+                }
+                e.quantity += d.uncovered;
+            }
+        }
         Ok(())
     })?;
     let mut overrides = Vec::new();
     for (sku, q) in &terms.qty_by_sku {
-        match items.iter().find(|(_, i)| i.sku.eq_ignore_ascii_case(sku)) {
+        match skus.iter().find(|(_, s)| s.eq_ignore_ascii_case(sku)) {
             Some((id, _)) => overrides.push(QtyOverride {
                 item_id: *id,
                 quantity: *q,
@@ -196,48 +245,38 @@ pub fn plan_and_maybe_write(
             }
         }
     }
-    let plans = plan(&demands, terms.deliver_to, terms.group_by, &overrides);
+    planner.set_overrides(&overrides);
+    let plans = planner.pos();
     let mut report = PlanReport {
         no_vendor: no_vendor.into_values().collect(),
         ..Default::default()
     };
-    let mut sos: BTreeSet<i64> = BTreeSet::new();
+    // the POs, priced
+    let mut line_ids: Vec<Vec<i64>> = Vec::with_capacity(plans.len());
     for p in &plans {
         let vendor = c.get_vendor_by_id(p.vendor_id)?;
-        let customer = match p.customer_id {
-            Some(id) => Some(c.get_customer_by_id(id)?),
-            None => None,
-        };
+        let customer = p
+            .customer_id
+            .map(|id| c.get_customer_by_id(id))
+            .transpose()?;
         let mut lines = Vec::with_capacity(p.lines.len());
         let mut amounts = Vec::with_capacity(p.lines.len());
         for l in &p.lines {
+            let sku = skus.get(&l.item_id).cloned().unwrap_or_default();
             let a = line_amounts(&LineInput {
                 quantity: l.quantity,
                 rate: l.rate,
-                discount: Money::ZERO,
-                tax_rate: Percent::ZERO,
+                discount: terms.price.discount_for(&sku),
+                tax_rate: terms.price.tax_for(&sku),
             })
-            .map_err(|e| UserError::refused(e.to_string()))?;
+            .map_err(|e| UserError::refused(format!("{sku}: {e}")))?;
             amounts.push(a);
-            let sku = items
-                .get(&l.item_id)
-                .map(|i| i.sku.clone())
-                .unwrap_or_default();
             lines.push(PlannedLine {
                 sku,
                 quantity: l.quantity,
                 rate: l.rate,
-                links: l
-                    .links
-                    .iter()
-                    .filter_map(|(line, q)| line_info.get(line).map(|(so, no)| (*so, *no, *q)))
-                    .collect(),
+                links: Vec::new(),
             });
-            for (line, _) in &l.links {
-                if let Some((so, _)) = line_info.get(line) {
-                    sos.insert(so.id);
-                }
-            }
         }
         let charges = DocCharges {
             tcs_rate: terms.tcs_rate,
@@ -254,7 +293,7 @@ pub fn plan_and_maybe_write(
             total: totals.total,
         };
         if write {
-            let id = write_po(
+            let (id, ids) = write_po(
                 c,
                 p,
                 &planned.lines,
@@ -265,45 +304,90 @@ pub fn plan_and_maybe_write(
                 customer.as_ref(),
             )?;
             planned.number = Some(DocNumber::new(DocKind::PurchaseOrder, id));
+            line_ids.push(ids);
         }
         report.pos.push(planned);
     }
-    report.sales_orders = sos
-        .iter()
-        .map(|id| DocNumber::new(DocKind::SalesOrder, *id))
-        .collect();
+    // the links, oldest confirmation first
+    let mut linker = planner.linker();
+    let mut served: BTreeMap<i64, BTreeSet<usize>> = BTreeMap::new();
+    let dropship = terms.deliver_to == DeliverTo::Customer;
+    let mut done = 0u64;
+    c.for_each_demand(filter, |d| {
+        let Some(Ok(demand)) = resolver.demand(&d) else {
+            return Ok(());
+        };
+        let Some((at, q)) = linker.link(&demand) else {
+            return Ok(());
+        };
+        if write {
+            c.insert_link(
+                d.so_line_id,
+                line_ids[at.po][at.line],
+                dropship,
+                q,
+                terms.date,
+            )?;
+        } else {
+            report.pos[at.po].lines[at.line].links.push((
+                DocNumber::new(DocKind::SalesOrder, d.so_id),
+                d.line_no,
+                q,
+            ));
+        }
+        served.entry(d.so_id).or_default().insert(at.po);
+        report.links += 1;
+        done += 1;
+        if done.is_multiple_of(1024) {
+            progress(Progress::Linking(done, rows));
+        }
+        Ok(())
+    })?;
     if write {
-        for id in &sos {
-            refresh_so(c, *id)?;
+        for (so_id, pos) in &served {
+            let numbers: Vec<String> = pos
+                .iter()
+                .filter_map(|i| {
+                    report.pos[*i]
+                        .number
+                        .map(|n| format!("{n} to {}", report.pos[*i].vendor))
+                })
+                .collect();
+            let so = DocNumber::new(DocKind::SalesOrder, *so_id).to_string();
+            c.event(&so, "backordered", &numbers.join(", "))?;
+            hold_for_backorder(c, *so_id)?;
         }
     }
+    report.sales_orders = served
+        .keys()
+        .map(|id| DocNumber::new(DocKind::SalesOrder, *id))
+        .collect();
     Ok(report)
 }
 
+/// Writes one planned PO and its lines; returns its id and the line ids in plan order.
 #[allow(clippy::too_many_arguments)]
 fn write_po(
     c: &Conn,
     p: &PlanPo,
     planned: &[PlannedLine],
     amounts: &[LineAmounts],
-    totals: &stockroom_core::money::DocTotals,
+    totals: &DocTotals,
     terms: &Terms,
-    vendor: &crate::repo::Vendor,
-    customer: Option<&crate::repo::Customer>,
-) -> Result<i64> {
+    vendor: &Vendor,
+    customer: Option<&Customer>,
+) -> Result<(i64, Vec<i64>)> {
     let expected = terms.expected_date.or_else(|| {
         vendor
             .lead_time_days
             .map(|d| terms.date + chrono::Days::new(d.max(0) as u64))
     });
-    let dropship = terms.deliver_to == DeliverTo::Customer;
-    let wh = p.warehouse_id;
     let id = c.insert_purchase_order(&NewPurchaseOrder {
         vendor_id: p.vendor_id,
         date: terms.date,
         expected_date: expected,
         deliver_to: terms.deliver_to,
-        warehouse_id: wh,
+        warehouse_id: p.warehouse_id,
         customer_id: customer.map(|c| c.id),
         ship_to: customer
             .map(|c| c.shipping_address.clone())
@@ -312,12 +396,11 @@ fn write_po(
         totals: *totals,
         tcs_rate: terms.tcs_rate,
     })?;
-    let number = DocNumber::new(DocKind::PurchaseOrder, id);
-    let mut served: BTreeSet<i64> = BTreeSet::new();
+    let mut ids = Vec::with_capacity(p.lines.len());
     for (i, ((l, a), pl)) in p.lines.iter().zip(amounts).zip(planned).enumerate() {
-        let line_id = c.insert_po_line(
+        ids.push(c.insert_po_line(
             id,
-            wh,
+            p.warehouse_id,
             &NewPoLine {
                 line_no: i as i64 + 1,
                 item_id: l.item_id,
@@ -327,31 +410,21 @@ fn write_po(
                 amount: a.amount,
                 tax: a.tax,
             },
-        )?;
-        for (so_line, q) in &l.links {
-            c.insert_link(*so_line, line_id, dropship, *q, terms.date)?;
-            let sl = c.get_so_line(*so_line)?;
-            served.insert(sl.so_id);
-        }
+        )?);
     }
-    let so_list: Vec<String> = served
-        .iter()
-        .map(|s| DocNumber::new(DocKind::SalesOrder, *s).to_string())
-        .collect();
+    let to = match customer {
+        Some(cu) => format!("drop ship to {}", cu.name),
+        None => "to the warehouse".into(),
+    };
     c.event(
-        &number.to_string(),
+        &DocNumber::new(DocKind::PurchaseOrder, id).to_string(),
         "created",
         &format!(
-            "draft backorder to {} ({}), {} line(s), total {}, for {}",
+            "draft backorder to {} ({to}), {} line(s), total {}",
             vendor.name,
-            if dropship { "drop ship" } else { "warehouse" },
             p.lines.len(),
-            totals.total,
-            so_list.join(", ")
+            totals.total
         ),
     )?;
-    for s in &so_list {
-        c.event(s, "backordered", &format!("{number} to {}", vendor.name))?;
-    }
-    Ok(id)
+    Ok((id, ids))
 }

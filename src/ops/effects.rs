@@ -132,6 +132,27 @@ pub fn refresh_so(c: &Conn, so_id: i64) -> Result<SalesOrder> {
     Ok(so)
 }
 
+/// Puts an order on hold because backorder links were just created for it (they are pending under
+/// every `hold_release` rule), remembering the status it returns to.
+pub fn hold_for_backorder(c: &Conn, so_id: i64) -> Result<()> {
+    let mut so = c
+        .find_sales_order(so_id)?
+        .ok_or_else(|| anyhow::anyhow!("sales order {so_id} vanished"))?;
+    let (status, held_from) = apply_hold(so.status, so.held_from, true);
+    if (status, held_from) != (so.status, so.held_from) {
+        let before = so.status;
+        so.status = status;
+        so.held_from = held_from;
+        c.update_so_status(&so)?;
+        c.event(
+            &DocNumber::new(DocKind::SalesOrder, so_id).to_string(),
+            "status",
+            &format!("{before} -> {status}"),
+        )?;
+    }
+    Ok(())
+}
+
 /// Packages and invoices are refused while an order is on hold (SPEC §3.3), naming what it waits
 /// for.
 pub fn refuse_if_on_hold(c: &Conn, so: &SalesOrder, what: &str) -> Result<()> {

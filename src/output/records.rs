@@ -3,8 +3,8 @@
 use super::{Record, Value};
 use crate::ops::backorder_plan::PlanReport;
 use crate::repo::{
-    Bill, Customer, Event, Item, LinkRow, Package, PoLine, PurchaseOrder, SalesOrder, SoLine,
-    StockRow, Vendor, Warehouse,
+    Bill, Customer, Event, Item, LinkRow, Package, PlanRow, PoLine, PurchaseOrder, SalesOrder,
+    SoLine, StockRow, Vendor, Warehouse,
 };
 use stockroom_core::{DocKind, DocNumber};
 
@@ -446,6 +446,25 @@ pub const PLAN_COLUMNS: &[&str] = &[
     "line",
     "so_quantity",
 ];
+
+/// A written plan's row, read back from the database.
+pub fn plan_row(r: &PlanRow) -> Record {
+    Record::new()
+        .with("po", Value::text(doc(DocKind::PurchaseOrder, r.po_id)))
+        .with("vendor", Value::text(&r.vendor))
+        .with("deliver_to", Value::text(r.deliver_to.as_str()))
+        .with("customer", Value::opt_text(r.customer.clone()))
+        .with("sku", Value::text(&r.sku))
+        .with("quantity", Value::Qty(r.quantity))
+        .with("rate", Value::Money(r.rate))
+        .with(
+            "so",
+            r.so_id
+                .map_or(Value::Null, |id| Value::text(doc(DocKind::SalesOrder, id))),
+        )
+        .with("line", r.line_no.map_or(Value::Null, Value::Int))
+        .with("so_quantity", Value::opt_qty(r.so_quantity))
+}
 
 /// The rows of a backorder plan: one per PO line and link.
 pub fn plan_rows(report: &PlanReport) -> Vec<Record> {

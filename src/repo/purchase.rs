@@ -142,6 +142,21 @@ pub struct DemandFilter {
     pub vendor_id: Option<i64>,
 }
 
+/// One PO line and one of its links, as a backorder run prints them.
+#[derive(Debug, Clone)]
+pub struct PlanRow {
+    pub po_id: i64,
+    pub vendor: String,
+    pub deliver_to: DeliverTo,
+    pub customer: Option<String>,
+    pub sku: String,
+    pub quantity: Qty,
+    pub rate: Money,
+    pub so_id: Option<i64>,
+    pub line_no: Option<i64>,
+    pub so_quantity: Option<Qty>,
+}
+
 /// Filters of `backorder list`.
 #[derive(Debug, Clone, Default)]
 pub struct LinkFilter {
@@ -444,6 +459,38 @@ impl Conn<'_> {
         let mut rows = st.query((i64::from(f.open_only), f.so_id, f.vendor_id))?;
         while let Some(r) = rows.next()? {
             each(link_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// Streams the lines and links of POs `from..=to` (one backorder run), in PO and line order.
+    pub fn for_each_plan_row(
+        &self,
+        from: i64,
+        to: i64,
+        mut f: impl FnMut(PlanRow) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self.c.prepare_cached(
+            "SELECT po.id, v.name, po.deliver_to, c.name, i.sku, pl.quantity, pl.rate, l.so_id, l.line_no, bl.quantity \
+             FROM purchase_orders po JOIN vendors v ON v.id = po.vendor_id LEFT JOIN customers c ON c.id = po.customer_id \
+             JOIN po_lines pl ON pl.po_id = po.id JOIN items i ON i.id = pl.item_id \
+             LEFT JOIN backorder_links bl ON bl.po_line_id = pl.id LEFT JOIN so_lines l ON l.id = bl.so_line_id \
+             WHERE po.id BETWEEN ?1 AND ?2 ORDER BY po.id, pl.line_no, bl.id",
+        )?;
+        let mut rows = st.query((from, to))?;
+        while let Some(r) = rows.next()? {
+            f(PlanRow {
+                po_id: r.get(0)?,
+                vendor: r.get(1)?,
+                deliver_to: enum_col(r, 2, DeliverTo::parse)?,
+                customer: r.get(3)?,
+                sku: r.get(4)?,
+                quantity: Qty::from_raw(r.get(5)?),
+                rate: Money::from_raw(r.get(6)?),
+                so_id: r.get(7)?,
+                line_no: r.get(8)?,
+                so_quantity: r.get::<_, Option<i64>>(9)?.map(Qty::from_raw),
+            })?;
         }
         Ok(())
     }

@@ -177,7 +177,6 @@ CREATE TABLE backorder_links (
     UNIQUE (so_line_id, po_line_id)
 ) STRICT;
 CREATE INDEX backorder_links_po_line ON backorder_links (po_line_id);
-CREATE INDEX backorder_links_open ON backorder_links (state) WHERE state = 'open';
 
 CREATE TABLE receipts (
     id    INTEGER PRIMARY KEY,
