@@ -138,6 +138,7 @@ fn run_command(app: &App, command: Command) -> Result<()> {
         Command::Backorder(c) => backorder::run(app, c),
         Command::Po(c) => po::run(app, c),
         Command::Bill(c) => bill::run(app, c),
+        Command::Report(c) => report::run(app, c),
         Command::History(a) => history::run(app, a),
         Command::Completions(a) => {
             let mut out = app.out()?;

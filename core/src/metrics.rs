@@ -414,6 +414,20 @@ impl Report {
     }
 }
 
+/// What an item in a warehouse will have once everything ordered arrives and everything promised
+/// leaves: `available_for_sale + on_order + on_order_draft` (that is on hand − committed + ordered).
+/// Units already backordered are in both `committed` and an order, so they cancel out.
+pub fn projected_stock(available_for_sale: Qty, on_order: Qty, on_order_draft: Qty) -> Qty {
+    available_for_sale + on_order + on_order_draft
+}
+
+/// Whether an item should be reordered: it has a reorder level and its projected stock is below
+/// it. Counting what is on order (issued or draft) means a backordered unit is never suggested
+/// twice.
+pub fn below_reorder(reorder_level: Option<Qty>, projected: Qty) -> bool {
+    reorder_level.is_some_and(|level| projected < level)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -795,5 +809,31 @@ mod tests {
             })
         );
         assert!(plan_window(Some(d("2026-02-01")), Some(d("2026-02-01")), as_of).is_ok());
+    }
+
+    #[test]
+    fn reorder_counts_what_is_already_ordered() {
+        // (reorder level, available for sale, on order, draft, projected, below)
+        let cases = [
+            (None, -5, 0, 0, -5, false),
+            (Some(5), 10, 0, 0, 10, false),
+            (Some(5), 5, 0, 0, 5, false),
+            (Some(5), 4, 0, 0, 4, true),
+            // 7 backordered on an issued PO: on hand 3, committed 10, on order 7
+            (Some(2), -7, 7, 0, 0, true),
+            (Some(0), -7, 7, 0, 0, false),
+            // the backorder is still a draft: it counts too
+            (Some(0), -7, 0, 7, 0, false),
+            (Some(3), 1, 1, 1, 3, false),
+        ];
+        for (level, afs, on_order, draft, projected, below) in cases {
+            let p = projected_stock(q(afs), q(on_order), q(draft));
+            assert_eq!(p, q(projected), "{level:?} {afs} {on_order} {draft}");
+            assert_eq!(
+                below_reorder(level.map(q), p),
+                below,
+                "{level:?} {afs} {on_order} {draft}"
+            );
+        }
     }
 }
