@@ -696,3 +696,61 @@ fn open_backorders_show_their_age_and_held_orders_filter() {
         .iter()
         .all(|s| s["status"] == "on_hold"));
 }
+
+#[test]
+fn charts_follow_the_table_on_a_terminal() {
+    let env = scenario();
+    // `script` (util-linux, essential on Debian) runs the command on a pseudo-terminal
+    let cmd = format!(
+        "stty cols 100 rows 40; {BIN} --db '{}' report backorders --as-of 2026-03-09",
+        env.db.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &cmd, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.dir())
+        .env("TERM", "dumb")
+        .env("LANG", "C.UTF-8")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run `script` (util-linux) to get a terminal");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    // the table, then the charts: one open line aged 35 days, five fulfilled ones
+    let table = text.find("aging_61_plus").expect("the table");
+    let aging = text
+        .find("Open backorder lines by age in days (1)")
+        .expect("the aging chart");
+    let days = text
+        .find("Fulfilled backorder lines by backorder days (5)")
+        .expect("the days chart");
+    assert!(table < aging && aging < days, "{text}");
+    assert!(text.contains('█'), "{text}");
+
+    // CSV and JSON carry data only, terminal or not
+    for format in ["csv", "json"] {
+        let out = std::process::Command::new("script")
+            .args([
+                "-q",
+                "-e",
+                "-c",
+                &format!("{cmd} --format {format}"),
+                "/dev/null",
+            ])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", env.dir())
+            .env("LANG", "C.UTF-8")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run `script`");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains("items_backordered_pct"), "{text}");
+        assert!(
+            !text.contains('█') && !text.contains("by age"),
+            "{format}: {text}"
+        );
+    }
+}

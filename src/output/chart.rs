@@ -47,7 +47,8 @@ pub fn render(charts: &[Chart], width: Option<u16>) -> String {
             .unwrap_or(0);
         let max = c.bars.iter().map(|(_, v)| *v).max().unwrap_or(0);
         let count_w = max.to_string().len();
-        let room = width.map_or(MAX_BAR, |w| {
+        // a pseudo-terminal without a size reports 0 columns: draw full-length bars then
+        let room = width.filter(|w| *w > 0).map_or(MAX_BAR, |w| {
             usize::from(w).saturating_sub(label_w + count_w + 4)
         });
         let bar_w = room.min(MAX_BAR);
@@ -113,5 +114,13 @@ mod tests {
             Some(10),
         );
         assert_eq!(narrow, "\nt\n  a ████ 1\n");
+        let sizeless = render(
+            &[Chart {
+                title: "t".into(),
+                bars: vec![("a".into(), 1)],
+            }],
+            Some(0),
+        );
+        assert_eq!(sizeless, format!("\nt\n  a {} 1\n", "█".repeat(40)));
     }
 }
