@@ -150,6 +150,7 @@ fn run_command(app: &App, command: Command) -> Result<()> {
         Command::Po(c) => po::run(app, c),
         Command::Demo => demo::run(app),
         Command::Bill(c) => bill::run(app, c),
+        Command::Report(c) => report::run(app, c),
         Command::History(a) => history::run(app, a),
         Command::Completions(a) => {
             let mut out = app.out()?;

@@ -6,6 +6,7 @@ pub mod backorder;
 pub mod date;
 pub mod hold;
 pub mod ident;
+pub mod metrics;
 pub mod money;
 pub mod num;
 pub mod order;

@@ -12,6 +12,7 @@ pub mod init;
 pub mod item;
 pub mod po;
 pub mod price;
+pub mod report;
 pub mod so;
 pub mod stock;
 pub mod vendor;
@@ -109,6 +110,9 @@ pub enum Command {
     /// Stock on hand: adjust and list the figures per warehouse
     #[command(subcommand)]
     Stock(stock::StockCmd),
+    /// Reports: backorder rate, fill rate, backorder days and aging; stock against reorder levels
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// The event log of a document, item, vendor, customer or warehouse
     History(history::HistoryArgs),
     /// Print shell completions

@@ -12,7 +12,9 @@ fn value(v: &Value) -> J {
         Value::Text(s) => J::String(s.clone()),
         Value::Int(i) => J::from(*i),
         Value::Bool(b) => J::Bool(*b),
-        Value::Qty(_) | Value::Money(_) | Value::Pct(_) | Value::Date(_) => J::String(v.plain()),
+        Value::Qty(_) | Value::Money(_) | Value::Pct(_) | Value::Dec(_) | Value::Date(_) => {
+            J::String(v.plain())
+        }
         Value::Strings(list) => J::Array(list.iter().cloned().map(J::String).collect()),
         Value::List(recs) => J::Array(recs.iter().map(object).collect()),
     }

@@ -2,14 +2,17 @@
 //! all from the same records. CSV follows RFC 4180 with a formula guard on text cells; JSON keeps
 //! decimals as strings.
 
+mod chart;
 mod csv_out;
 mod json_out;
 mod records;
 mod table_out;
 
+pub use chart::Chart;
 pub use records::*;
 
 use anyhow::{Context, Result};
+use rust_decimal::Decimal;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
@@ -32,6 +35,8 @@ pub enum Value {
     Qty(Qty),
     Money(Money),
     Pct(Percent),
+    /// An exact decimal already rounded to the places it should show (report percentages, days).
+    Dec(Decimal),
     Date(Date),
     Bool(bool),
     /// A list of plain strings (e.g. document numbers): a JSON array, space-separated elsewhere.
@@ -53,7 +58,7 @@ impl Value {
     fn is_numeric(&self) -> bool {
         matches!(
             self,
-            Value::Int(_) | Value::Qty(_) | Value::Money(_) | Value::Pct(_)
+            Value::Int(_) | Value::Qty(_) | Value::Money(_) | Value::Pct(_) | Value::Dec(_)
         )
     }
     /// Plain rendering for table cells and CSV (before any CSV guard).
@@ -65,6 +70,7 @@ impl Value {
             Value::Qty(q) => q.to_string(),
             Value::Money(m) => m.to_string(),
             Value::Pct(p) => p.to_string(),
+            Value::Dec(d) => d.to_string(),
             Value::Date(d) => d.to_string(),
             Value::Bool(b) => if *b { "true" } else { "false" }.to_string(),
             Value::Strings(v) => v.join(" "),
@@ -108,6 +114,8 @@ pub struct Out {
     w: Box<dyn Write>,
     bom: bool,
     table: table_out::TableStyle,
+    /// stdout is a terminal (charts are drawn only there).
+    tty: bool,
 }
 
 impl Out {
@@ -140,6 +148,7 @@ impl Out {
                 width: if tty { comfy_width() } else { None },
                 currency: currency.map(table_out::currency_symbol),
             },
+            tty,
         })
     }
 
@@ -150,6 +159,7 @@ impl Out {
             w,
             bom: false,
             table: table_out::TableStyle::default(),
+            tty: false,
         }
     }
 
@@ -238,6 +248,17 @@ impl Out {
         Ok(())
     }
 
+    /// Draws charts (after a table) for people looking at a terminal; writes nothing in CSV or
+    /// JSON, or when stdout is a file or a pipe.
+    pub fn charts(&mut self, charts: &[Chart]) -> Result<()> {
+        if self.format != Format::Table || !self.tty {
+            return Ok(());
+        }
+        chart::write(&mut self.w, charts, self.table.width)?;
+        self.w.flush()?;
+        Ok(())
+    }
+
     /// Writes bytes as they are (shell completions).
     pub fn raw(&mut self, bytes: &[u8]) -> Result<()> {
         self.w.write_all(bytes)?;
@@ -273,8 +294,9 @@ pub fn write_csv_file(path: &Path, columns: &[&'static str], recs: &[Record]) ->
     Ok(())
 }
 
+/// The terminal's width; a pseudo-terminal that reports 0 columns counts as none.
 fn comfy_width() -> Option<u16> {
-    comfy_table::Table::new().width()
+    comfy_table::Table::new().width().filter(|w| *w > 0)
 }
 
 enum Inner {

@@ -501,3 +501,127 @@ pub fn plan_rows(report: &PlanReport) -> Vec<Record> {
     }
     out
 }
+
+/// `report backorders` columns (SPEC §5); with `--by` the group column comes first.
+pub const REPORT_BACKORDER_COLUMNS: &[&str] = &[
+    "orders",
+    "lines",
+    "units_ordered",
+    "units_backordered",
+    "items_backordered_pct",
+    "lines_backordered_pct",
+    "orders_backordered_pct",
+    "fill_rate_pct",
+    "backorder_days_mean",
+    "backorder_days_median",
+    "backorder_days_p90",
+    "backorder_days_max",
+    "open_lines",
+    "aging_0_7",
+    "aging_8_14",
+    "aging_15_30",
+    "aging_31_60",
+    "aging_61_plus",
+];
+
+/// The columns of `report backorders`, after the group column when grouped.
+pub fn report_backorder_columns(group: Option<&'static str>) -> Vec<&'static str> {
+    group
+        .into_iter()
+        .chain(REPORT_BACKORDER_COLUMNS.iter().copied())
+        .collect()
+}
+
+/// One row of `report backorders`: the totals, or one group (`(column, name)`).
+pub fn report_backorders(
+    group: Option<(&'static str, Option<String>)>,
+    m: &stockroom_core::metrics::BackorderMetrics,
+) -> Record {
+    let dec = |d: Option<rust_decimal::Decimal>| d.map_or(Value::Null, Value::Dec);
+    let mut r = Record::new();
+    if let Some((column, name)) = group {
+        r.push(column, Value::opt_text(name));
+    }
+    r.push("orders", Value::Int(m.orders));
+    r.push("lines", Value::Int(m.lines));
+    r.push("units_ordered", Value::Qty(m.units_ordered));
+    r.push("units_backordered", Value::Qty(m.units_backordered));
+    r.push("items_backordered_pct", dec(m.items_backordered_pct));
+    r.push("lines_backordered_pct", dec(m.lines_backordered_pct));
+    r.push("orders_backordered_pct", dec(m.orders_backordered_pct));
+    r.push("fill_rate_pct", dec(m.fill_rate_pct));
+    r.push("backorder_days_mean", dec(m.backorder_days.mean));
+    r.push("backorder_days_median", dec(m.backorder_days.median));
+    r.push("backorder_days_p90", dec(m.backorder_days.p90));
+    r.push("backorder_days_max", dec(m.backorder_days.max));
+    r.push("open_lines", Value::Int(m.open_lines));
+    let aging = [
+        "aging_0_7",
+        "aging_8_14",
+        "aging_15_30",
+        "aging_31_60",
+        "aging_61_plus",
+    ];
+    for (name, n) in aging.into_iter().zip(m.aging) {
+        r.push(name, Value::Int(n));
+    }
+    r
+}
+
+/// The charts under `report backorders` on a terminal: open backorders by age, and fulfilled
+/// backorders by how many days they took.
+pub fn report_backorder_charts(m: &stockroom_core::metrics::BackorderMetrics) -> Vec<super::Chart> {
+    use stockroom_core::metrics::BUCKET_LABELS;
+    let bars = |counts: [i64; 5]| {
+        BUCKET_LABELS
+            .iter()
+            .zip(counts)
+            .map(|(l, n)| ((*l).to_string(), n))
+            .collect()
+    };
+    vec![
+        super::Chart {
+            title: format!("Open backorder lines by age in days ({})", m.open_lines),
+            bars: bars(m.aging),
+        },
+        super::Chart {
+            title: format!(
+                "Fulfilled backorder lines by backorder days ({})",
+                m.days_histogram.iter().sum::<i64>()
+            ),
+            bars: bars(m.days_histogram),
+        },
+    ]
+}
+
+/// `report stock` columns: the SPEC §3.2 figures, then the reorder view.
+pub const REPORT_STOCK_COLUMNS: &[&str] = &[
+    "sku",
+    "warehouse",
+    "on_hand",
+    "reserved",
+    "free",
+    "committed",
+    "available_for_sale",
+    "on_order",
+    "backordered",
+    "on_order_draft",
+    "projected",
+    "reorder_level",
+    "below_reorder",
+];
+
+/// One row of `report stock`.
+pub fn report_stock(
+    s: &StockRow,
+    on_order_draft: stockroom_core::Qty,
+    projected: stockroom_core::Qty,
+    below: bool,
+) -> Record {
+    let mut r = stock(s);
+    r.push("on_order_draft", Value::Qty(on_order_draft));
+    r.push("projected", Value::Qty(projected));
+    r.push("reorder_level", Value::opt_qty(s.reorder_level));
+    r.push("below_reorder", Value::Bool(below));
+    r
+}

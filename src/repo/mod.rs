@@ -3,6 +3,7 @@
 
 mod master;
 mod purchase;
+mod report;
 mod sales;
 mod stock;
 
