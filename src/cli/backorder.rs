@@ -174,7 +174,7 @@ fn print_plan(app: &App, db: &mut Db, report: &PlanReport) -> Result<()> {
     ])
 }
 
-fn summarize(app: &App, report: &PlanReport, dry_run: bool) {
+pub fn summarize(app: &App, report: &PlanReport, dry_run: bool) {
     let verb = if dry_run { "Would create" } else { "Created" };
     for po in &report.pos {
         let to = match &po.customer {
@@ -246,10 +246,15 @@ fn prompt_vendors(
 }
 
 /// `so confirm --backorder` (or a yes at the prompt): the same use case with defaults.
-pub fn backorder_after_confirm(app: &App, db: &mut Db, orders: &[DocNumber]) -> Result<()> {
+pub fn backorder_after_confirm(
+    app: &App,
+    db: &mut Db,
+    orders: &[DocNumber],
+    date: stockroom_core::Date,
+) -> Result<()> {
     for so in orders {
         let mut terms = Terms {
-            date: app.today,
+            date,
             ..Default::default()
         };
         terms.vendor_by_sku = prompt_vendors(app, db, *so, &terms)?;

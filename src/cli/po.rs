@@ -42,6 +42,9 @@ pub enum PoCmd {
         po: String,
         #[arg(long)]
         remaining: bool,
+        /// Date of the cancellation [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
     },
 }
 
@@ -192,9 +195,14 @@ pub fn run(app: &App, cmd: PoCmd) -> Result<()> {
             let rec = po_record(&db.conn(), n.id)?;
             app.out()?.show(&rec)
         }
-        PoCmd::Cancel { po, remaining } => {
+        PoCmd::Cancel {
+            po,
+            remaining,
+            date,
+        } => {
             let n = po_number(&po)?;
-            let r = po_cancel(&mut db, n, remaining)?;
+            let date = app.date_or_today(date.as_deref())?;
+            let r = po_cancel(&mut db, n, remaining, date)?;
             let parts: Vec<String> = r
                 .cancelled
                 .iter()

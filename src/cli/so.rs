@@ -3,6 +3,7 @@
 use crate::app::App;
 use crate::exit::UserError;
 use crate::input;
+use crate::ops::backorder_plan::PlanReport;
 use crate::ops::so_confirm::{so_confirm, ConfirmOutcome};
 use crate::ops::so_create::{so_create, LineRequest, SoRequest};
 use crate::ops::so_import::{
@@ -237,11 +238,14 @@ fn show_orders(app: &App, db: &Db, ids: &[i64]) -> Result<()> {
 const SHORTFALL_COLUMNS: &[&str] = &["so", "sku", "ordered", "reserved", "short"];
 
 /// Shows the shortfall of confirmed orders on stderr and settles the backorder question.
+/// With `--backorder` the plans were already made in the confirming transaction.
 fn after_confirm(
     app: &App,
     db: &mut Db,
     outcomes: &[ConfirmOutcome],
     choice: Option<bool>,
+    date: stockroom_core::Date,
+    plans: &[PlanReport],
 ) -> Result<()> {
     let short: Vec<&ConfirmOutcome> = outcomes
         .iter()
@@ -266,8 +270,13 @@ fn after_confirm(
     app.ui.say("Out of stock or committed to other orders:");
     app.ui.block(output::render_table(SHORTFALL_COLUMNS, &rows));
     let numbers: Vec<String> = short.iter().map(|o| o.so.to_string()).collect();
+    for p in plans {
+        crate::cli::backorder::summarize(app, p, false);
+    }
     let wants = match choice {
-        Some(a) => a,
+        Some(true) => return Ok(()),
+        Some(false) => false,
+        // a clerk is asked (the backorder is then its own transaction: no lock is held while asking)
         None if app.ui.is_interactive() || app.global.yes => app.ui.confirm(
             "Create a backorder now?",
             None,
@@ -281,6 +290,7 @@ fn after_confirm(
             app,
             db,
             &short.iter().map(|o| o.so).collect::<Vec<_>>(),
+            date,
         )?;
     } else {
         for n in &numbers {
@@ -337,14 +347,20 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
                     UserError::usage("--backorder/--no-backorder go with --confirm").into(),
                 );
             }
-            let (so, outcome) = so_create(&mut db, &req, a.confirm.then_some(date))?;
+            let choice = a.backorder.answer();
+            let (so, outcome, plans) = so_create(
+                &mut db,
+                &req,
+                a.confirm.then_some(date),
+                choice == Some(true),
+            )?;
             let number = DocNumber::new(DocKind::SalesOrder, so.id);
             app.ui.say(format!(
                 "Created {number} for {} ({}), total {}",
                 so.customer, so.status, so.total
             ));
             if let Some(o) = outcome {
-                after_confirm(app, &mut db, &[o], a.backorder.answer())?;
+                after_confirm(app, &mut db, &[o], choice, date, &plans)?;
             }
             show_orders(app, &db, &[so.id])
         }
@@ -355,7 +371,8 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
                 .map(|s| so_number(s))
                 .collect::<Result<Vec<_>>>()?;
             let date = app.date_or_today(a.date.as_deref())?;
-            let outcomes = so_confirm(&mut db, &numbers, date)?;
+            let choice = a.backorder.answer();
+            let (outcomes, plans) = so_confirm(&mut db, &numbers, date, choice == Some(true))?;
             for o in &outcomes {
                 let short = o.shortfalls.len();
                 app.ui.say(if short == 0 {
@@ -364,7 +381,7 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
                     format!("Confirmed {}; {short} line(s) short.", o.so)
                 });
             }
-            after_confirm(app, &mut db, &outcomes, a.backorder.answer())?;
+            after_confirm(app, &mut db, &outcomes, choice, date, &plans)?;
             show_orders(app, &db, &numbers.iter().map(|n| n.id).collect::<Vec<_>>())
         }
         SoCmd::List(a) => {

@@ -70,6 +70,35 @@ pub fn missing_vendors(db: &mut Db, so: DocNumber, terms: &Terms) -> Result<Vec<
     })
 }
 
+/// Plans and, with `write`, writes the backorder of one order inside the caller's transaction.
+/// Refuses (and the caller's transaction then changes nothing) when a line has no vendor or
+/// nothing is left to backorder.
+pub fn create_in(c: &Conn, so: DocNumber, terms: &Terms, write: bool) -> Result<PlanReport> {
+    check(c, so, terms)?;
+    let report = plan_and_maybe_write(c, &filter(so), terms, write, &|_| ())?;
+    if !report.no_vendor.is_empty() {
+        let skus: Vec<String> = report
+            .no_vendor
+            .iter()
+            .map(|n| format!("{} ({})", n.sku, n.quantity))
+            .collect();
+        return Err(UserError::refused(format!(
+            "no vendor for {} on {so}: give one with --vendor SKU=NAME (or --vendor NAME for every line), \
+             or set the item's preferred vendor",
+            skus.join(", ")
+        ))
+        .into());
+    }
+    if report.pos.is_empty() {
+        return Err(UserError::refused(format!(
+            "nothing to backorder: the shortfall of {so} is already covered by stock or purchase orders \
+             (see `stockroom so show {so}`)"
+        ))
+        .into());
+    }
+    Ok(report)
+}
+
 /// Plans (and unless `dry_run`, writes) the backorder of one order.
 pub fn backorder_create(
     db: &mut Db,
@@ -77,39 +106,9 @@ pub fn backorder_create(
     terms: &Terms,
     dry_run: bool,
 ) -> Result<PlanReport> {
-    let run = |c: &Conn, write: bool| -> Result<PlanReport> {
-        check(c, so, terms)?;
-        // plan without writing first, so that a refusal changes nothing
-        let report = plan_and_maybe_write(c, &filter(so), terms, false, &|_| ())?;
-        if !report.no_vendor.is_empty() {
-            let skus: Vec<String> = report
-                .no_vendor
-                .iter()
-                .map(|n| format!("{} ({})", n.sku, n.quantity))
-                .collect();
-            return Err(UserError::refused(format!(
-                "no vendor for {}: give one with --vendor SKU=NAME (or --vendor NAME for every line), \
-                 or set the item's preferred vendor",
-                skus.join(", ")
-            ))
-            .into());
-        }
-        if report.pos.is_empty() {
-            return Err(UserError::refused(format!(
-                "nothing to backorder: the shortfall of {so} is already covered by stock or purchase orders \
-                 (see `stockroom so show {so}`)"
-            ))
-            .into());
-        }
-        if write {
-            plan_and_maybe_write(c, &filter(so), terms, true, &|_| ())
-        } else {
-            Ok(report)
-        }
-    };
     if dry_run {
-        db.read(|c| run(c, false))
+        db.read(|c| create_in(c, so, terms, false))
     } else {
-        db.write(|c| run(c, true))
+        db.write(|c| create_in(c, so, terms, true))
     }
 }

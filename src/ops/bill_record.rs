@@ -159,6 +159,7 @@ pub fn bill_record(
                 let so = DocNumber::new(DocKind::SalesOrder, l.so_id);
                 if l.link.dropship {
                     l.link.delivered += x;
+                    l.last_delivery = Some(date);
                     let mut so_line = c.get_so_line(l.so_line_id)?;
                     so_line.dropshipped += x;
                     c.update_so_line(&so_line)?;

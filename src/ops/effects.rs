@@ -60,15 +60,16 @@ pub fn allocate_free(c: &Conn, item_id: i64, warehouse_id: i64) -> Result<Vec<Al
     Ok(out)
 }
 
-/// Records when a link's units all reached the order line, and marks it done once it is also
-/// billed in full; writes it back.
+/// Records when a link's units all reached the order line (the day of the last delivery, even
+/// when a cancellation is what completes it), and marks it done once it is also billed in full;
+/// writes it back. `date` is the day of the change.
 pub fn settle_link(c: &Conn, l: &mut LinkRow, date: stockroom_core::Date) -> Result<()> {
     if l.link.state == LinkState::Open {
         if l.delivered_date.is_none()
             && l.link.delivered >= l.link.effective()
             && l.link.effective().is_positive()
         {
-            l.delivered_date = Some(date);
+            l.delivered_date = Some(l.last_delivery.unwrap_or(date));
         }
         if l.link.is_complete() {
             l.link.state = LinkState::Done;

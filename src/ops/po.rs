@@ -207,6 +207,7 @@ pub fn po_receive(
                     continue;
                 }
                 l.link.delivered += x;
+                l.last_delivery = Some(date);
                 left -= x;
                 settle_link(c, l, date)?;
                 let mut so_line = c.get_so_line(l.so_line_id)?;
@@ -244,7 +245,12 @@ pub struct CancelReport {
     pub released: Vec<DocNumber>,
 }
 
-pub fn po_cancel(db: &mut Db, number: DocNumber, remaining: bool) -> Result<CancelReport> {
+pub fn po_cancel(
+    db: &mut Db,
+    number: DocNumber,
+    remaining: bool,
+    date: Date,
+) -> Result<CancelReport> {
     db.write(|c| {
         let mut po = get_po(c, number)?;
         if !matches!(po.status, PoStatus::Draft | PoStatus::Issued) {
@@ -292,7 +298,7 @@ pub fn po_cancel(db: &mut Db, number: DocNumber, remaining: bool) -> Result<Canc
                     l.link.state = LinkState::Cancelled;
                     c.update_link(&l)?;
                 } else {
-                    settle_link(c, &mut l, po.date)?;
+                    settle_link(c, &mut l, date)?;
                 }
             }
         }

@@ -2,6 +2,8 @@
 //! the line's shortfall, reported so the clerk (or the nightly bulk run) can backorder it.
 
 use crate::exit::UserError;
+use crate::ops::backorder_create::create_in;
+use crate::ops::backorder_plan::{PlanReport, Terms};
 use crate::ops::effects::{get_so, refresh_so, reserve};
 use crate::repo::{Conn, Db};
 use anyhow::Result;
@@ -78,7 +80,41 @@ pub fn confirm_in(c: &Conn, number: DocNumber, date: Date) -> Result<ConfirmOutc
     })
 }
 
-/// Confirms every order given, in one transaction: all or none.
-pub fn so_confirm(db: &mut Db, numbers: &[DocNumber], date: Date) -> Result<Vec<ConfirmOutcome>> {
-    db.write(|c| numbers.iter().map(|n| confirm_in(c, *n, date)).collect())
+/// Confirms every order given, in one transaction: all or none. With `backorder`, the shortfall of
+/// each is backordered with default terms in the same transaction.
+pub fn so_confirm(
+    db: &mut Db,
+    numbers: &[DocNumber],
+    date: Date,
+    backorder: bool,
+) -> Result<(Vec<ConfirmOutcome>, Vec<PlanReport>)> {
+    db.write(|c| {
+        let outcomes = numbers
+            .iter()
+            .map(|n| confirm_in(c, *n, date))
+            .collect::<Result<Vec<_>>>()?;
+        let plans = if backorder {
+            backorder_shortfalls(c, &outcomes, date)?
+        } else {
+            Vec::new()
+        };
+        Ok((outcomes, plans))
+    })
+}
+
+/// Backorders, with default terms, every confirmed order that fell short.
+pub fn backorder_shortfalls(
+    c: &Conn,
+    outcomes: &[ConfirmOutcome],
+    date: Date,
+) -> Result<Vec<PlanReport>> {
+    let terms = Terms {
+        date,
+        ..Default::default()
+    };
+    outcomes
+        .iter()
+        .filter(|o| !o.shortfalls.is_empty())
+        .map(|o| create_in(c, o.so, &terms, true))
+        .collect()
 }

@@ -1,7 +1,8 @@
 //! `so create`: a draft sales order (or confirmed at once with `--confirm`).
 
 use crate::exit::UserError;
-use crate::ops::so_confirm::{confirm_in, ConfirmOutcome};
+use crate::ops::backorder_plan::PlanReport;
+use crate::ops::so_confirm::{backorder_shortfalls, confirm_in, ConfirmOutcome};
 use crate::repo::{Conn, Db, NewSalesOrder, NewSoLine, SalesOrder};
 use anyhow::Result;
 use stockroom_core::money::{doc_totals, line_amounts, DocCharges, LineInput};
@@ -133,12 +134,14 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
     Ok(id)
 }
 
-/// Creates the order, and confirms it in the same transaction when asked.
+/// Creates the order, and confirms it (and backorders its shortfall, when `backorder`) in the
+/// same transaction when asked.
 pub fn so_create(
     db: &mut Db,
     req: &SoRequest,
     confirm: Option<Date>,
-) -> Result<(SalesOrder, Option<ConfirmOutcome>)> {
+    backorder: bool,
+) -> Result<(SalesOrder, Option<ConfirmOutcome>, Vec<PlanReport>)> {
     db.write(|c| {
         let id = insert_so(c, req)?;
         let outcome = match confirm {
@@ -149,9 +152,15 @@ pub fn so_create(
             )?),
             None => None,
         };
+        let plans = match (&outcome, confirm) {
+            (Some(o), Some(date)) if backorder => {
+                backorder_shortfalls(c, std::slice::from_ref(o), date)?
+            }
+            _ => Vec::new(),
+        };
         let so = c
             .find_sales_order(id)?
             .ok_or_else(|| anyhow::anyhow!("sales order {id} vanished"))?;
-        Ok((so, outcome))
+        Ok((so, outcome, plans))
     })
 }

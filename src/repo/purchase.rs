@@ -86,6 +86,8 @@ pub struct LinkRow {
     pub vendor: String,
     pub link: Link,
     pub created: Date,
+    /// The day units last reached the order line.
+    pub last_delivery: Option<Date>,
     pub delivered_date: Option<Date>,
     pub done_date: Option<Date>,
     pub key: FifoKey,
@@ -240,7 +242,7 @@ fn po_line(r: &Row) -> rusqlite::Result<PoLine> {
 
 const LINK_COLS: &str = "bl.id, bl.so_line_id, bl.po_line_id, l.so_id, pl.po_id, i.sku, c.name, v.name, bl.kind, \
     bl.quantity, bl.delivered, bl.billed, bl.cancelled, bl.state, bl.created, bl.delivered_date, bl.done_date, \
-    so.confirmed_date, l.line_no \
+    so.confirmed_date, l.line_no, bl.last_delivery \
     FROM backorder_links bl JOIN so_lines l ON l.id = bl.so_line_id JOIN sales_orders so ON so.id = l.so_id \
     JOIN customers c ON c.id = so.customer_id JOIN po_lines pl ON pl.id = bl.po_line_id \
     JOIN purchase_orders po ON po.id = pl.po_id JOIN vendors v ON v.id = po.vendor_id JOIN items i ON i.id = l.item_id";
@@ -266,6 +268,7 @@ fn link_row(r: &Row) -> rusqlite::Result<LinkRow> {
             state: enum_col(r, 13, LinkState::parse)?,
         },
         created: date_col(r, 14)?,
+        last_delivery: opt_date_col(r, 19)?,
         delivered_date: opt_date_col(r, 15)?,
         done_date: opt_date_col(r, 16)?,
         key: FifoKey {
@@ -432,7 +435,7 @@ impl Conn<'_> {
     pub fn update_link(&self, l: &LinkRow) -> Result<()> {
         let mut st = self.c.prepare_cached(
             "UPDATE backorder_links SET delivered = ?2, billed = ?3, cancelled = ?4, state = ?5, delivered_date = ?6, \
-             done_date = ?7 WHERE id = ?1",
+             done_date = ?7, last_delivery = ?8 WHERE id = ?1",
         )?;
         st.execute(rusqlite::params![
             l.id,
@@ -442,6 +445,7 @@ impl Conn<'_> {
             l.link.state.as_str(),
             l.delivered_date.map(|d| d.to_string()),
             l.done_date.map(|d| d.to_string()),
+            l.last_delivery.map(|d| d.to_string()),
         ])?;
         Ok(())
     }

@@ -169,7 +169,9 @@ CREATE TABLE backorder_links (
     cancelled  INTEGER NOT NULL DEFAULT 0 CHECK (cancelled >= 0),
     state      TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'cancelled', 'surplus')),
     created    TEXT NOT NULL,
-    -- the day the last unit reached the SO line (received, or drop-shipped), for backorder days
+    -- the day units last reached the SO line, and the day the last of them did (received, or
+    -- drop-shipped): backorder days run from confirmation to delivered_date
+    last_delivery  TEXT,
     delivered_date TEXT,
     done_date  TEXT,
     CHECK (delivered + cancelled <= quantity),
