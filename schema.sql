@@ -93,13 +93,13 @@ CREATE TABLE sales_orders (
     external_id     TEXT,
     notes           TEXT NOT NULL DEFAULT '',
     status          TEXT NOT NULL DEFAULT 'draft'
-                    CHECK (status IN ('draft', 'confirmed', 'on_hold', 'fulfilled', 'closed', 'void')),
+                    CHECK ((status = 'draft' OR status = 'confirmed' OR status = 'on_hold' OR status = 'fulfilled' OR status = 'closed' OR status = 'void')),
     -- the status an on-hold order returns to when released
-    held_from       TEXT CHECK (held_from IS NULL OR held_from IN ('confirmed', 'fulfilled', 'closed')),
+    held_from       TEXT CHECK (held_from IS NULL OR (held_from = 'confirmed' OR held_from = 'fulfilled' OR held_from = 'closed')),
     shipment_status TEXT NOT NULL DEFAULT 'not_shipped'
-                    CHECK (shipment_status IN ('not_shipped', 'partially_shipped', 'shipped')),
+                    CHECK ((shipment_status = 'not_shipped' OR shipment_status = 'partially_shipped' OR shipment_status = 'shipped')),
     invoice_status  TEXT NOT NULL DEFAULT 'not_invoiced'
-                    CHECK (invoice_status IN ('not_invoiced', 'partially_invoiced', 'invoiced')),
+                    CHECK ((invoice_status = 'not_invoiced' OR invoice_status = 'partially_invoiced' OR invoice_status = 'invoiced')),
     confirmed_date  TEXT,
     subtotal        INTEGER NOT NULL DEFAULT 0,
     discount        INTEGER NOT NULL DEFAULT 0 CHECK (discount >= 0),
@@ -136,7 +136,7 @@ CREATE TABLE so_lines (
     shortfall_at_confirm INTEGER NOT NULL DEFAULT 0 CHECK (shortfall_at_confirm >= 0),
     -- 1 while the order is confirmed or on hold and the line is not fully shipped/drop-shipped:
     -- such lines are "committed" and may wait for stock.
-    open                 INTEGER NOT NULL DEFAULT 0 CHECK (open IN (0, 1)),
+    open                 INTEGER NOT NULL DEFAULT 0 CHECK (open = 0 OR open = 1),
     CHECK (reserved + shipped + dropshipped <= quantity),
     UNIQUE (so_id, line_no)
 ) STRICT;
@@ -147,7 +147,7 @@ CREATE TABLE packages (
     id           INTEGER PRIMARY KEY,
     so_id        INTEGER NOT NULL REFERENCES sales_orders (id),
     date         TEXT NOT NULL,
-    status       TEXT NOT NULL DEFAULT 'packed' CHECK (status IN ('packed', 'shipped')),
+    status       TEXT NOT NULL DEFAULT 'packed' CHECK ((status = 'packed' OR status = 'shipped')),
     shipped_date TEXT,
     CHECK ((status = 'shipped') = (shipped_date IS NOT NULL))
 ) STRICT;
@@ -188,16 +188,16 @@ CREATE TABLE purchase_orders (
     vendor_id       INTEGER NOT NULL REFERENCES vendors (id),
     date            TEXT NOT NULL,
     expected_date   TEXT,
-    deliver_to      TEXT NOT NULL CHECK (deliver_to IN ('warehouse', 'customer')),
+    deliver_to      TEXT NOT NULL CHECK ((deliver_to = 'warehouse' OR deliver_to = 'customer')),
     warehouse_id    INTEGER REFERENCES warehouses (id),
     customer_id     INTEGER REFERENCES customers (id),
     ship_to         TEXT NOT NULL DEFAULT '',
-    is_backorder    INTEGER NOT NULL DEFAULT 0 CHECK (is_backorder IN (0, 1)),
-    status          TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'issued', 'closed', 'cancelled')),
+    is_backorder    INTEGER NOT NULL DEFAULT 0 CHECK (is_backorder = 0 OR is_backorder = 1),
+    status          TEXT NOT NULL DEFAULT 'draft' CHECK ((status = 'draft' OR status = 'issued' OR status = 'closed' OR status = 'cancelled')),
     received_status TEXT NOT NULL DEFAULT 'not_received'
-                    CHECK (received_status IN ('not_received', 'partially_received', 'received')),
+                    CHECK ((received_status = 'not_received' OR received_status = 'partially_received' OR received_status = 'received')),
     billed_status   TEXT NOT NULL DEFAULT 'not_billed'
-                    CHECK (billed_status IN ('not_billed', 'partially_billed', 'billed')),
+                    CHECK ((billed_status = 'not_billed' OR billed_status = 'partially_billed' OR billed_status = 'billed')),
     subtotal        INTEGER NOT NULL DEFAULT 0,
     discount        INTEGER NOT NULL DEFAULT 0 CHECK (discount >= 0),
     tax             INTEGER NOT NULL DEFAULT 0,
@@ -242,13 +242,13 @@ CREATE TABLE backorder_links (
     id         INTEGER PRIMARY KEY,
     so_line_id INTEGER NOT NULL REFERENCES so_lines (id),
     po_line_id INTEGER NOT NULL REFERENCES po_lines (id),
-    kind       TEXT NOT NULL CHECK (kind IN ('warehouse', 'dropship')),
+    kind       TEXT NOT NULL CHECK ((kind = 'warehouse' OR kind = 'dropship')),
     quantity   INTEGER NOT NULL CHECK (quantity > 0),
     -- units delivered to the SO line: received into its reservation, or drop-shipped when billed
     delivered  INTEGER NOT NULL DEFAULT 0 CHECK (delivered >= 0),
     billed     INTEGER NOT NULL DEFAULT 0 CHECK (billed >= 0),
     cancelled  INTEGER NOT NULL DEFAULT 0 CHECK (cancelled >= 0),
-    state      TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'cancelled', 'surplus')),
+    state      TEXT NOT NULL DEFAULT 'open' CHECK ((state = 'open' OR state = 'done' OR state = 'cancelled' OR state = 'surplus')),
     created    TEXT NOT NULL,
     -- the day units last reached the SO line, and the day the last of them did (received, or
     -- drop-shipped): backorder days run from confirmation to delivered_date

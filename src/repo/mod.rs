@@ -208,7 +208,7 @@ impl Db {
             }
         }
         self.conn
-            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;")?;
         self.conn.set_prepared_statement_cache_capacity(64);
         Ok(())
     }
