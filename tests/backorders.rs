@@ -130,7 +130,11 @@ fn csv_doc(env: &Env, args: &[&str]) -> HashMap<String, String> {
     a.extend(["--format", "csv"]);
     let text = env.ok(&a);
     let rows = csv_records(&text);
-    rows[0].iter().cloned().zip(rows[1].iter().cloned()).collect()
+    rows[0]
+        .iter()
+        .cloned()
+        .zip(rows[1].iter().cloned())
+        .collect()
 }
 
 /// The order's status and where it returns to.
@@ -306,7 +310,10 @@ fn seed_flow_from_shortfall_to_closed_one_command_at_a_time() {
     let c = csv_doc(&env, &["po", "show", "PO-00001"]);
     assert_eq!(c["status"], "closed");
     let c = csv_doc(&env, &["so", "show", "SO-00001"]);
-    assert_eq!((c["status"].as_str(), c["held_from"].as_str()), ("confirmed", ""));
+    assert_eq!(
+        (c["status"].as_str(), c["held_from"].as_str()),
+        ("confirmed", "")
+    );
     let bills = env.json(&["bill", "list", "--po", "PO-00001"]);
     assert_eq!(bills[0]["number"], "BILL-00001");
     assert_eq!(bills[0]["vendor_ref"], "ACME-77");
@@ -355,7 +362,10 @@ fn seed_flow_from_shortfall_to_closed_one_command_at_a_time() {
     let links = env.json(&["backorder", "list", "--so", "SO-00001"]);
     assert_eq!(links.as_array().unwrap().len(), 1);
     assert_eq!(links[0]["state"], "done");
-    assert_eq!(env.json(&["backorder", "list", "--open"]), serde_json::json!([]));
+    assert_eq!(
+        env.json(&["backorder", "list", "--open"]),
+        serde_json::json!([])
+    );
 }
 
 // ---- hold and release ----
@@ -414,7 +424,14 @@ fn release_happens_at_the_step_the_hold_release_setting_names() {
             if want {
                 assert_eq!(got, on_hold(), "{rule}: after {steps:?}[..={i}]");
                 env.fails(&["so", "package", "SO-00001"], REFUSED)
-                    .stderr_has(&["PO-00001", if rule == "billed" { "billed" } else { "received" }]);
+                    .stderr_has(&[
+                        "PO-00001",
+                        if rule == "billed" {
+                            "billed"
+                        } else {
+                            "received"
+                        },
+                    ]);
             } else {
                 assert_eq!(got, confirmed(), "{rule}: after {steps:?}[..={i}]");
             }
@@ -537,7 +554,10 @@ fn rate_expected_date_and_dry_run_of_create() {
 fn only_restricts_the_backorder_to_some_lines() {
     let env = shop();
     order(&env, "Bob", &["W-1:2", "G-2:3"], "2024-01-01");
-    env.fails(&["backorder", "create", "SO-00001", "--only", "X-9"], NOT_FOUND);
+    env.fails(
+        &["backorder", "create", "SO-00001", "--only", "X-9"],
+        NOT_FOUND,
+    );
     env.ok(&["-q", "backorder", "create", "SO-00001", "--only", "G-2"]);
     let p = po(&env, "PO-00001");
     assert_eq!(p["vendor"], "Bolt");
@@ -545,8 +565,11 @@ fn only_restricts_the_backorder_to_some_lines() {
     let d = so(&env, "SO-00001");
     assert_line(&d, 0, [2, 0, 0, 0, 0, 0, 0, 2]);
     assert_line(&d, 1, [3, 0, 0, 3, 0, 0, 0, 0]);
-    env.fails(&["backorder", "create", "SO-00001", "--only", "G-2"], REFUSED)
-        .stderr_has(&["nothing to backorder"]);
+    env.fails(
+        &["backorder", "create", "SO-00001", "--only", "G-2"],
+        REFUSED,
+    )
+    .stderr_has(&["nothing to backorder"]);
     env.ok(&["-q", "backorder", "create", "SO-00001"]);
     assert_eq!(po(&env, "PO-00002")["vendor"], "Acme Supplies");
 }
@@ -778,7 +801,10 @@ fn po_cancel_cancels_the_links_releases_the_order_and_says_how_to_continue() {
     assert_eq!(hold(&env, "SO-00001"), confirmed());
     assert_line(&so(&env, "SO-00001"), 0, [5, 1, 0, 0, 0, 0, 0, 4]);
     assert_stock(&env, "W-1", [1, 1, 0, 5, -4, 0, 0], "cancel");
-    assert_eq!(env.json(&["backorder", "list", "--open"]), serde_json::json!([]));
+    assert_eq!(
+        env.json(&["backorder", "list", "--open"]),
+        serde_json::json!([])
+    );
     let before = env.dump();
     env.fails(&["po", "cancel", "PO-00001"], REFUSED);
     env.fails(&["po", "issue", "PO-00001"], REFUSED);
@@ -810,7 +836,12 @@ fn cancel_of_a_partly_received_po_needs_remaining() {
     assert_eq!(p["lines"][0]["received"], "2");
     assert_eq!(p["received_status"], "received");
     assert_line(&so(&env, "SO-00001"), 0, [5, 2, 0, 0, 0, 0, 0, 3]);
-    assert_stock(&env, "W-1", [2, 2, 0, 5, -3, 0, 0], "cancel the remaining 3");
+    assert_stock(
+        &env,
+        "W-1",
+        [2, 2, 0, 5, -3, 0, 0],
+        "cancel the remaining 3",
+    );
     env.fails(&["po", "receive", "PO-00001", "--item", "W-1=1"], REFUSED);
     // billing what was received completes the PO and (rule billed) releases the order
     env.ok(&["-q", "bill", "record", "PO-00001"]);
@@ -830,8 +861,14 @@ fn void_with_an_open_backorder_makes_the_links_surplus_and_names_the_po() {
     out.expect(OK)
         .stderr_has(&["PO-00001", "stockroom po cancel PO-00001 --remaining"]);
     assert_eq!(so(&env, "SO-00001")["status"], "void");
-    assert_eq!(po(&env, "PO-00001")["lines"][0]["links"][0]["state"], "surplus");
-    assert_eq!(env.json(&["backorder", "list", "--open"]), serde_json::json!([]));
+    assert_eq!(
+        po(&env, "PO-00001")["lines"][0]["links"][0]["state"],
+        "surplus"
+    );
+    assert_eq!(
+        env.json(&["backorder", "list", "--open"]),
+        serde_json::json!([])
+    );
     assert_stock(&env, "W-1", [0, 0, 0, 2, -2, 5, 0], "void");
     // the goods arrive as ordinary stock, first to the order waiting for them
     env.run(&["po", "receive", "PO-00001"])
@@ -850,7 +887,14 @@ fn void_with_an_open_backorder_makes_the_links_surplus_and_names_the_po() {
 fn over_receipt_draft_receipt_and_over_billing_are_refused() {
     let env = shop();
     order(&env, "Bob", &["W-1:5", "G-2:2"], "2024-01-01");
-    env.ok(&["-q", "backorder", "create", "SO-00001", "--vendor", "Acme Supplies"]);
+    env.ok(&[
+        "-q",
+        "backorder",
+        "create",
+        "SO-00001",
+        "--vendor",
+        "Acme Supplies",
+    ]);
     let before = env.dump();
     env.fails(&["po", "receive", "PO-00001"], REFUSED)
         .stderr_has(&["draft", "po issue PO-00001"]);
@@ -865,18 +909,31 @@ fn over_receipt_draft_receipt_and_over_billing_are_refused() {
         &["po", "receive", "PO-00001", "--item", "W-1=0"],
         &["po", "receive", "PO-00001", "--item", "W-1=-1"],
         &["po", "receive", "PO-00001", "--item", "W-1=1e1"],
-        &["po", "receive", "PO-00001", "--item", "W-1=1", "--item", "W-1=1"],
+        &[
+            "po", "receive", "PO-00001", "--item", "W-1=1", "--item", "W-1=1",
+        ],
         &["po", "receive", "PO-00001", "--date", "1999-01-01"],
         &["bill", "record", "PO-00001", "--item", "G-2=3"],
         &["bill", "record", "PO-00001", "--item", "W-1=0"],
         &["bill", "record", "PO-00001", "--date", "1999-01-01"],
-        &["bill", "record", "PO-00001", "--date", "2999-01-02", "--due-date", "2999-01-01"],
+        &[
+            "bill",
+            "record",
+            "PO-00001",
+            "--date",
+            "2999-01-02",
+            "--due-date",
+            "2999-01-01",
+        ],
     ] {
         let out = env.fails(args, REFUSED);
         assert!(out.stdout.is_empty(), "{out:?}");
     }
     env.fails(&["po", "receive", "PO-00001", "--item", "X-9=1"], NOT_FOUND);
-    env.fails(&["bill", "record", "PO-00001", "--item", "N-3=1"], NOT_FOUND);
+    env.fails(
+        &["bill", "record", "PO-00001", "--item", "N-3=1"],
+        NOT_FOUND,
+    );
     env.fails(&["po", "receive", "PO-00042"], NOT_FOUND);
     env.fails(&["bill", "record", "PO-00042"], NOT_FOUND);
     env.fails(&["bill", "show", "BILL-00042"], NOT_FOUND);
@@ -909,14 +966,7 @@ fn backorder_list_has_one_row_per_link_with_its_age() {
     let env = shop();
     order(&env, "Bob", &["W-1:5", "G-2:2"], "2024-01-01");
     order(&env, "Cy", &["W-1:1"], "2024-01-10");
-    env.ok(&[
-        "-q",
-        "backorder",
-        "bulk",
-        "--all",
-        "--date",
-        "2024-01-11",
-    ]);
+    env.ok(&["-q", "backorder", "bulk", "--all", "--date", "2024-01-11"]);
     let rows = env.json(&["backorder", "list", "--open"]);
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 3, "{rows:?}");
@@ -958,7 +1008,12 @@ fn backorder_list_has_one_row_per_link_with_its_age() {
         .find(|r| r["so"] == "SO-00001" && r["sku"] == "W-1")
         .unwrap();
     assert_eq!(
-        (s(&w["customer"]), s(&w["po"]), s(&w["vendor"]), s(&w["quantity"])),
+        (
+            s(&w["customer"]),
+            s(&w["po"]),
+            s(&w["vendor"]),
+            s(&w["quantity"])
+        ),
         ("Bob", "PO-00001", "Acme Supplies", "5")
     );
     // filters
@@ -1128,7 +1183,11 @@ fn bulk_dry_run_changes_nothing_and_prints_the_plan() {
     assert_eq!(rows.len(), 6);
     assert_eq!(env.dump(), before);
     env.ok(&["-q", "backorder", "bulk", "--all"]);
-    assert_eq!(po_count(&env), 2, "the dry run planned what the real run made");
+    assert_eq!(
+        po_count(&env),
+        2,
+        "the dry run planned what the real run made"
+    );
 }
 
 #[test]
@@ -1176,7 +1235,10 @@ fn bulk_selects_by_number_customer_and_vendor() {
     env.fails(&["backorder", "bulk"], USAGE);
     env.fails(&["backorder", "bulk", "--customer", "Nobody"], NOT_FOUND);
     env.ok(&["-q", "backorder", "bulk", "SO-00003"]);
-    assert_eq!(po(&env, "PO-00001")["sales_orders"], serde_json::json!(["SO-00003"]));
+    assert_eq!(
+        po(&env, "PO-00001")["sales_orders"],
+        serde_json::json!(["SO-00003"])
+    );
     env.ok(&["-q", "backorder", "bulk", "--vendor", "Acme Supplies"]);
     assert_eq!(po(&env, "PO-00002")["vendor"], "Acme Supplies");
     assert_eq!(hold(&env, "SO-00001"), on_hold());
@@ -1194,7 +1256,14 @@ fn bulk_drop_ship_makes_separate_pos_per_customer() {
     order(&env, "Bob", &["W-1:2"], "2024-01-01");
     order(&env, "Cy", &["W-1:3"], "2024-01-02");
     order(&env, "Bob", &["W-1:1"], "2024-01-03");
-    env.ok(&["-q", "backorder", "bulk", "--all", "--deliver-to", "customer"]);
+    env.ok(&[
+        "-q",
+        "backorder",
+        "bulk",
+        "--all",
+        "--deliver-to",
+        "customer",
+    ]);
     assert_eq!(po_count(&env), 2);
     let mut seen = BTreeMap::new();
     for n in ["PO-00001", "PO-00002"] {
@@ -1212,7 +1281,10 @@ fn bulk_drop_ship_makes_separate_pos_per_customer() {
     assert_eq!(
         seen,
         BTreeMap::from([
-            ("Bob".to_string(), ("1 Main St".to_string(), "3".to_string())),
+            (
+                "Bob".to_string(),
+                ("1 Main St".to_string(), "3".to_string())
+            ),
             ("Cy".to_string(), ("2 Side St".to_string(), "3".to_string())),
         ])
     );

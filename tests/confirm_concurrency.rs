@@ -25,7 +25,14 @@ fn parallel_confirms_of_a_scarce_item_reserve_exactly_what_is_on_hand() {
                 let barrier = &barrier;
                 s.spawn(move || {
                     let so = format!("SO-{i:05}");
-                    let args = ["--wait", "60", "so", "confirm", so.as_str(), "--no-backorder"];
+                    let args = [
+                        "--wait",
+                        "60",
+                        "so",
+                        "confirm",
+                        so.as_str(),
+                        "--no-backorder",
+                    ];
                     let cmd = env.command_db(&args);
                     barrier.wait();
                     env.output(cmd, &args)

@@ -164,10 +164,16 @@ fn line_amounts_round_half_away_from_zero() {
 fn create_refuses_unknown_customer_sku_and_warehouse_with_exit_4() {
     let env = shop();
     let before = env.dump();
-    env.fails(&["so", "create", "--customer", "Nobody", "--item", "W-1:1"], NOT_FOUND)
-        .stderr_has(&["Nobody", "customer add"]);
-    env.fails(&["so", "create", "--customer", "Bob", "--item", "NOPE:1"], NOT_FOUND)
-        .stderr_has(&["NOPE"]);
+    env.fails(
+        &["so", "create", "--customer", "Nobody", "--item", "W-1:1"],
+        NOT_FOUND,
+    )
+    .stderr_has(&["Nobody", "customer add"]);
+    env.fails(
+        &["so", "create", "--customer", "Bob", "--item", "NOPE:1"],
+        NOT_FOUND,
+    )
+    .stderr_has(&["NOPE"]);
     env.fails(
         &[
             "so",
@@ -185,7 +191,14 @@ fn create_refuses_unknown_customer_sku_and_warehouse_with_exit_4() {
     // a bad second line: the first is not written either
     env.fails(
         &[
-            "so", "create", "--customer", "Bob", "--item", "W-1:1", "--item", "NOPE:1",
+            "so",
+            "create",
+            "--customer",
+            "Bob",
+            "--item",
+            "W-1:1",
+            "--item",
+            "NOPE:1",
         ],
         NOT_FOUND,
     );
@@ -199,7 +212,10 @@ fn create_refuses_zero_negative_and_scientific_quantities_with_exit_3() {
     for spec in [
         "W-1:0", "W-1:-1", "W-1:-0.5", "W-1:1e3", "W-1:abc", "W-1:", "W-1", "W-1:1@-2",
     ] {
-        let out = env.fails(&["so", "create", "--customer", "Bob", "--item", spec], REFUSED);
+        let out = env.fails(
+            &["so", "create", "--customer", "Bob", "--item", spec],
+            REFUSED,
+        );
         assert!(out.stdout.is_empty(), "no data on a refusal: {out:?}");
         assert!(
             out.stderr.starts_with("error:"),
@@ -241,13 +257,7 @@ fn backorder_flags_on_create_need_confirm() {
         USAGE,
     );
     env.fails(
-        &[
-            "so",
-            "confirm",
-            "SO-00001",
-            "--backorder",
-            "--no-backorder",
-        ],
+        &["so", "confirm", "SO-00001", "--backorder", "--no-backorder"],
         USAGE,
     );
 }
@@ -564,7 +574,8 @@ fn void_of_a_packed_shipped_or_invoiced_order_is_refused() {
         ("SO-00002", "fulfilled"),
         ("SO-00003", "invoices"),
     ] {
-        env.fails(&["so", "void", n], REFUSED).stderr_has(&[n, what]);
+        env.fails(&["so", "void", n], REFUSED)
+            .stderr_has(&[n, what]);
     }
     assert_eq!(env.dump(), before);
     env.fails(&["so", "void", "SO-00009"], NOT_FOUND);
@@ -633,7 +644,12 @@ fn stock_list_tells_the_truth_through_an_orders_life() {
     assert_stock(&env, "W-1", [5, 4, 1, 4, 1, 0, 0], "SO-2 of 4 confirmed");
 
     env.ok(&["so", "confirm", "SO-00001", "--date", "2024-01-03"]);
-    assert_stock(&env, "W-1", [5, 5, 0, 7, -2, 0, 0], "SO-1 confirmed, 2 short");
+    assert_stock(
+        &env,
+        "W-1",
+        [5, 5, 0, 7, -2, 0, 0],
+        "SO-1 confirmed, 2 short",
+    );
     assert_line(&so(&env, "SO-00001"), 0, [3, 1, 0, 0, 0, 0, 0, 2]);
 
     env.ok(&[
@@ -669,7 +685,12 @@ fn stock_list_tells_the_truth_through_an_orders_life() {
 
     let out = env.run(&["so", "void", "SO-00001"]);
     out.expect(OK).stderr_has(&["SO-00003"]);
-    assert_stock(&env, "W-1", [2, 2, 0, 3, -1, 0, 0], "void SO-1: its 1 goes to SO-3");
+    assert_stock(
+        &env,
+        "W-1",
+        [2, 2, 0, 3, -1, 0, 0],
+        "void SO-1: its 1 goes to SO-3",
+    );
     assert_line(&so(&env, "SO-00003"), 0, [2, 1, 0, 0, 0, 0, 0, 1]);
 
     env.ok(&["stock", "adjust", "W-1", "1"]);
@@ -683,7 +704,12 @@ fn stock_list_tells_the_truth_through_an_orders_life() {
 
     env.ok(&["so", "package", "SO-00003"]);
     env.ok(&["so", "ship", "SO-00003"]);
-    assert_status(&so(&env, "SO-00003"), "fulfilled", "shipped", "not_invoiced");
+    assert_status(
+        &so(&env, "SO-00003"),
+        "fulfilled",
+        "shipped",
+        "not_invoiced",
+    );
     env.ok(&["so", "invoice", "SO-00003"]);
     assert_status(&so(&env, "SO-00003"), "closed", "shipped", "invoiced");
     assert_stock(&env, "W-1", [0, 0, 0, 0, 0, 0, 0], "everything shipped");

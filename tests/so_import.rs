@@ -54,7 +54,8 @@ fn import_groups_rows_into_orders_and_creates_unknown_customers() {
         .as_bytes(),
     );
     let out = env.run(&["so", "import", &file, "--format", "json"]);
-    out.expect(OK).stderr_has(&["Imported 3 order(s)", "skipped 0"]);
+    out.expect(OK)
+        .stderr_has(&["Imported 3 order(s)", "skipped 0"]);
     let imported = out.json();
     assert_eq!(imported.as_array().unwrap().len(), 3, "{imported}");
     assert_eq!(imported[0]["external_id"], "A-1");
@@ -209,7 +210,10 @@ fn skip_invalid_imports_the_valid_orders_and_writes_the_rejects_with_a_reason() 
         ("A-2", "NOPE")
     );
     assert!(rows[1][reason_c].contains("NOPE"), "{text}");
-    assert_eq!(rows[2][ext_c], "A-2", "the good row of a bad order goes too");
+    assert_eq!(
+        rows[2][ext_c], "A-2",
+        "the good row of a bad order goes too"
+    );
     assert!(!rows[2][reason_c].is_empty());
     assert_eq!(rows[3][ext_c], "A-3");
     assert!(rows[3][reason_c].contains("quantity"), "{text}");
@@ -317,7 +321,10 @@ fn two_thousand_lines_import_and_confirm_quickly() {
         "2,000 lines took {took:?}"
     );
     assert_eq!(orders(&env).len(), 500);
-    assert_eq!(env.json(&["customer", "list"]).as_array().unwrap().len(), 37);
+    assert_eq!(
+        env.json(&["customer", "list"]).as_array().unwrap().len(),
+        37
+    );
     let stock = env.json(&["stock", "list", "--sku", "W-1"]);
     // W-1 is on every even line: 1 or 3 units (i % 3 over even i)
     let want: i64 = (0..2000)
