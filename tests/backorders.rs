@@ -1290,3 +1290,405 @@ fn bulk_drop_ship_makes_separate_pos_per_customer() {
     );
     assert_po_and_so_agree(&env);
 }
+
+// ---- allocation order, excess, mixed fulfilment ----
+
+#[test]
+fn receipts_and_bills_fill_links_oldest_confirmation_first() {
+    let env = shop();
+    // SO-00002 is confirmed before SO-00001
+    env.ok(&[
+        "-q",
+        "so",
+        "create",
+        "--customer",
+        "Bob",
+        "--item",
+        "W-1:3",
+        "--date",
+        "2024-01-01",
+    ]);
+    env.ok(&[
+        "-q",
+        "so",
+        "create",
+        "--customer",
+        "Cy",
+        "--item",
+        "W-1:3",
+        "--date",
+        "2024-01-01",
+    ]);
+    env.ok(&["-q", "so", "confirm", "SO-00002", "--date", "2024-01-02"]);
+    env.ok(&["-q", "so", "confirm", "SO-00001", "--date", "2024-01-03"]);
+    env.ok(&["-q", "backorder", "bulk", "--all"]);
+    assert_eq!(po(&env, "PO-00001")["lines"][0]["quantity"], "6");
+    env.ok(&["-q", "po", "issue", "PO-00001"]);
+    env.ok(&["-q", "po", "receive", "PO-00001", "--item", "W-1=4"]);
+    assert_line(&so(&env, "SO-00002"), 0, [3, 3, 0, 0, 0, 0, 0, 0]);
+    assert_line(&so(&env, "SO-00001"), 0, [3, 1, 0, 2, 0, 0, 0, 0]);
+    // billing 3 settles SO-00002's link first: only it is released
+    env.run(&["bill", "record", "PO-00001", "--item", "W-1=3"])
+        .expect(OK)
+        .stderr_has(&["SO-00002 is released"]);
+    assert_eq!(hold(&env, "SO-00002"), confirmed());
+    assert_eq!(hold(&env, "SO-00001"), on_hold());
+    env.ok(&["-q", "bill", "record", "PO-00001"]);
+    assert_eq!(hold(&env, "SO-00001"), confirmed());
+}
+
+#[test]
+fn excess_of_a_receipt_goes_to_other_waiting_orders() {
+    let env = shop();
+    order(&env, "Bob", &["W-1:2"], "2024-01-01");
+    order(&env, "Cy", &["W-1:2"], "2024-01-02");
+    env.ok(&["-q", "backorder", "create", "SO-00001", "--qty", "W-1=5"]);
+    env.ok(&["-q", "po", "issue", "PO-00001"]);
+    assert_stock(&env, "W-1", [0, 0, 0, 4, -4, 5, 2], "issue 5 for 2");
+    env.run(&["po", "receive", "PO-00001"])
+        .expect(OK)
+        .stderr_has(&["SO-00001", "SO-00002"]);
+    assert_line(&so(&env, "SO-00001"), 0, [2, 2, 0, 0, 0, 0, 0, 0]);
+    assert_line(&so(&env, "SO-00002"), 0, [2, 2, 0, 0, 0, 0, 0, 0]);
+    assert_stock(&env, "W-1", [5, 4, 1, 4, 1, 0, 0], "receive 5");
+    // SO-00002 never waited for the PO: it can ship now
+    assert_eq!(hold(&env, "SO-00002"), confirmed());
+    env.ok(&["-q", "so", "package", "SO-00002"]);
+}
+
+#[test]
+fn fractional_quantities_are_backordered_exactly() {
+    let env = shop();
+    env.ok(&["stock", "adjust", "W-1", "1.25"]);
+    order(&env, "Bob", &["W-1:2.5"], "2024-01-01");
+    env.ok(&["-q", "backorder", "create", "SO-00001"]);
+    let p = po(&env, "PO-00001");
+    assert_eq!(p["lines"][0]["quantity"], "1.25");
+    // 1.25 × 8.25 = 10.3125 → 10.31
+    assert_eq!(p["total"], "10.31");
+    env.ok(&["-q", "po", "issue", "PO-00001"]);
+    env.ok(&["-q", "po", "receive", "PO-00001", "--item", "W-1=0.5"]);
+    let l = &so(&env, "SO-00001")["lines"][0];
+    assert_eq!(
+        (
+            s(&l["quantity"]),
+            s(&l["reserved"]),
+            s(&l["backordered"]),
+            s(&l["shortfall"])
+        ),
+        ("2.5", "1.75", "0.75", "0")
+    );
+    assert_eq!(
+        env.json(&["stock", "list", "--sku", "W-1"])[0]["available_for_sale"],
+        "-0.75"
+    );
+}
+
+#[test]
+fn a_drop_ship_beside_reserved_stock_is_fulfilled_when_both_are_delivered() {
+    let env = shop();
+    env.ok(&["stock", "adjust", "W-1", "2"]);
+    order(&env, "Bob", &["W-1:5"], "2024-01-01");
+    env.ok(&[
+        "-q",
+        "backorder",
+        "create",
+        "SO-00001",
+        "--deliver-to",
+        "customer",
+    ]);
+    assert_eq!(po(&env, "PO-00001")["lines"][0]["quantity"], "3");
+    env.ok(&["-q", "po", "issue", "PO-00001"]);
+    env.ok(&["-q", "bill", "record", "PO-00001"]);
+    let d = so(&env, "SO-00001");
+    assert_line(&d, 0, [5, 2, 0, 0, 0, 3, 0, 0]);
+    assert_eq!(
+        (s(&d["status"]), s(&d["shipment_status"])),
+        ("confirmed", "partially_shipped")
+    );
+    assert_stock(&env, "W-1", [2, 2, 0, 2, 0, 0, 0], "drop-shipped 3 of 5");
+    env.ok(&["-q", "so", "package", "SO-00001"]);
+    env.ok(&["-q", "so", "ship", "SO-00001"]);
+    let d = so(&env, "SO-00001");
+    assert_line(&d, 0, [5, 0, 0, 0, 2, 3, 0, 0]);
+    assert_eq!(d["status"], "fulfilled");
+}
+
+#[test]
+fn under_received_a_drop_ship_is_released_by_its_bill() {
+    let env = shop();
+    env.ok(&["config", "set", "hold_release", "received"]);
+    order(&env, "Bob", &["W-1:2"], "2024-01-01");
+    env.ok(&[
+        "-q",
+        "backorder",
+        "create",
+        "SO-00001",
+        "--deliver-to",
+        "customer",
+    ]);
+    env.ok(&["-q", "po", "issue", "PO-00001"]);
+    assert_eq!(hold(&env, "SO-00001"), on_hold());
+    env.ok(&["-q", "bill", "record", "PO-00001"]);
+    assert_eq!(hold(&env, "SO-00001"), ("fulfilled".into(), None));
+}
+
+// ---- every affected document is named ----
+
+#[test]
+fn po_cancel_names_every_order_it_served() {
+    let env = shop();
+    order(&env, "Bob", &["W-1:2"], "2024-01-01");
+    order(&env, "Cy", &["W-1:1"], "2024-01-02");
+    env.ok(&["-q", "backorder", "bulk", "--all"]);
+    env.run(&["po", "cancel", "PO-00001"])
+        .expect(OK)
+        .stderr_has(&[
+            "stockroom backorder create SO-00001",
+            "stockroom backorder create SO-00002",
+        ]);
+    assert_eq!(hold(&env, "SO-00001"), confirmed());
+    assert_eq!(hold(&env, "SO-00002"), confirmed());
+}
+
+#[test]
+fn so_void_names_every_po_that_carries_its_units() {
+    let env = shop();
+    order(&env, "Bob", &["W-1:2", "G-2:2"], "2024-01-01");
+    env.ok(&["-q", "backorder", "create", "SO-00001"]);
+    assert_eq!(po_count(&env), 2);
+    env.run(&["so", "void", "SO-00001"])
+        .expect(OK)
+        .stderr_has(&[
+            "stockroom po cancel PO-00001 --remaining",
+            "stockroom po cancel PO-00002 --remaining",
+        ]);
+    // the POs stay as they were; cancelling one now is the clerk's choice
+    assert_eq!(po(&env, "PO-00001")["status"], "draft");
+    env.ok(&["-q", "po", "cancel", "PO-00001"]);
+    assert_eq!(po(&env, "PO-00001")["status"], "cancelled");
+}
+
+#[test]
+#[ignore = "BUG: so show of an on-hold order lists its PO numbers but not what each still waits for (issue 4, item 6)"]
+fn so_show_says_what_each_linked_po_still_waits_for() {
+    let env = shop();
+    order(&env, "Bob", &["W-1:2"], "2024-01-01");
+    env.ok(&["-q", "backorder", "create", "SO-00001"]);
+    let out = env.run(&["so", "show", "SO-00001"]);
+    out.expect(OK);
+    let text = format!("{}{}", out.stdout, out.stderr).to_lowercase();
+    assert!(
+        text.contains("po-00001") && (text.contains("wait") || text.contains("until")),
+        "so show names PO-00001 and what it waits for (billing):\n{out:?}"
+    );
+}
+
+// ---- several processes at once ----
+
+#[test]
+fn parallel_bulk_runs_backorder_each_unit_once() {
+    let env = shop();
+    for i in 0..4 {
+        order(
+            &env,
+            if i % 2 == 0 { "Bob" } else { "Cy" },
+            &["W-1:2", "G-2:1"],
+            "2024-01-01",
+        );
+    }
+    let barrier = std::sync::Barrier::new(4);
+    let outs: Vec<Out> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..4)
+            .map(|_| {
+                let env = &env;
+                let barrier = &barrier;
+                sc.spawn(move || {
+                    let args = ["--wait", "60", "backorder", "bulk", "--all"];
+                    let cmd = env.command_db(&args);
+                    barrier.wait();
+                    env.output(cmd, &args)
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for o in &outs {
+        o.expect(OK);
+    }
+    assert_eq!(po_count(&env), 2, "one PO per vendor, once");
+    assert_eq!(po(&env, "PO-00001")["lines"][0]["quantity"], "8");
+    assert_po_and_so_agree(&env);
+}
+
+// ---- small things a clerk types ----
+
+#[test]
+fn documents_are_found_by_short_numbers_and_filters_work() {
+    let env = shop();
+    order(&env, "Bob", &["W-1:2"], "2024-01-01");
+    order(&env, "Cy", &["G-2:2"], "2024-02-01");
+    env.ok(&["-q", "backorder", "bulk", "--all"]);
+    assert_eq!(env.json(&["so", "show", "so-1"])["number"], "SO-00001");
+    assert_eq!(env.json(&["po", "show", "po-2"])["number"], "PO-00002");
+    let by = |args: &[&str]| -> Vec<String> {
+        env.json(args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| s(&d["number"]).to_string())
+            .collect()
+    };
+    assert_eq!(by(&["so", "list", "--customer", "Cy"]), ["SO-00002"]);
+    assert_eq!(
+        by(&["so", "list", "--from", "2024-01-15", "--to", "2024-12-31"]),
+        ["SO-00002"]
+    );
+    assert_eq!(by(&["so", "list", "--status", "on_hold"]).len(), 2);
+    assert_eq!(by(&["po", "list", "--vendor", "Bolt"]), ["PO-00002"]);
+    env.ok(&["-q", "po", "issue", "PO-00002"]);
+    assert_eq!(by(&["po", "list", "--status", "issued"]), ["PO-00002"]);
+    assert_eq!(by(&["po", "list", "--status", "draft"]), ["PO-00001"]);
+    env.fails(&["po", "list", "--status", "open"], REFUSED);
+    env.fails(&["po", "list", "--vendor", "Nobody"], NOT_FOUND);
+    env.fails(
+        &["backorder", "create", "SO-00001", "--deliver-to", "moon"],
+        USAGE,
+    );
+    env.fails(&["backorder", "bulk", "--all", "--group-by", "item"], USAGE);
+    env.fails(
+        &["backorder", "create", "SO-00001", "--qty", "X-9=1"],
+        NOT_FOUND,
+    );
+}
+
+#[test]
+fn bulk_filters_by_order_date() {
+    let env = shop();
+    order(&env, "Bob", &["W-1:1"], "2024-01-01");
+    order(&env, "Bob", &["W-1:2"], "2024-02-01");
+    order(&env, "Bob", &["W-1:4"], "2024-03-01");
+    env.ok(&[
+        "-q",
+        "backorder",
+        "bulk",
+        "--from",
+        "2024-01-15",
+        "--to",
+        "2024-02-15",
+    ]);
+    let p = po(&env, "PO-00001");
+    assert_eq!(p["sales_orders"], serde_json::json!(["SO-00002"]));
+    assert_eq!(p["lines"][0]["quantity"], "2");
+}
+
+#[test]
+fn backorders_deliver_to_the_orders_warehouse() {
+    let env = shop();
+    env.ok(&["warehouse", "add", "EAST", "--name", "East"]);
+    env.ok(&["stock", "adjust", "W-1", "5", "--warehouse", "EAST"]);
+    order(&env, "Bob", &["W-1:3"], "2024-01-01");
+    env.ok(&[
+        "-q",
+        "so",
+        "create",
+        "--customer",
+        "Cy",
+        "--item",
+        "W-1:7",
+        "--warehouse",
+        "EAST",
+        "--confirm",
+    ]);
+    env.ok(&["-q", "backorder", "bulk", "--all"]);
+    assert_eq!(po_count(&env), 2, "one PO per vendor and warehouse");
+    let main = po(&env, "PO-00001");
+    let east = po(&env, "PO-00002");
+    assert_eq!(
+        (s(&main["warehouse"]), s(&main["lines"][0]["quantity"])),
+        ("MAIN", "3")
+    );
+    assert_eq!(
+        (s(&east["warehouse"]), s(&east["lines"][0]["quantity"])),
+        ("EAST", "2")
+    );
+    env.ok(&["-q", "po", "issue", "PO-00001", "PO-00002"]);
+    env.ok(&["-q", "po", "receive", "PO-00002"]);
+    let rows = env.json(&["stock", "list", "--sku", "W-1", "--warehouse", "EAST"]);
+    assert_eq!(
+        (s(&rows[0]["on_hand"]), s(&rows[0]["reserved"])),
+        ("7", "7")
+    );
+    assert_stock(&env, "W-1", [0, 0, 0, 3, -3, 3, 3], "MAIN untouched");
+    assert_line(&so(&env, "SO-00002"), 0, [7, 7, 0, 0, 0, 0, 0, 0]);
+}
+
+// ---- known bugs (see the ignore reasons) ----
+
+#[test]
+#[ignore = "BUG: so create/confirm --backorder with a vendorless line exits 3 after committing the confirmed order, and its hint (--vendor) is not a flag of so create/confirm"]
+fn confirm_with_backorder_and_no_vendor_says_how_to_continue() {
+    let env = shop();
+    let before = env.dump();
+    let out = env.run(&[
+        "so",
+        "create",
+        "--customer",
+        "Bob",
+        "--item",
+        "N-3:2",
+        "--confirm",
+        "--backorder",
+    ]);
+    if out.code == REFUSED {
+        // a refusal must leave nothing behind: a cron job would create the order again
+        assert_eq!(
+            env.dump(),
+            before,
+            "exit 3 but the order was written\n{out:?}"
+        );
+    } else {
+        out.stderr_has(&["SO-00001", "backorder create SO-00001", "--vendor"]);
+    }
+}
+
+#[test]
+#[ignore = "BUG: backorder bulk --deliver-to customer drop-ships on-hold orders and orders with a package or invoice (rule 8)"]
+fn bulk_drop_ship_skips_orders_that_cannot_be_drop_shipped() {
+    let env = shop();
+    env.ok(&["stock", "adjust", "W-1", "1"]);
+    order(&env, "Bob", &["W-1:3"], "2024-01-01");
+    env.ok(&["-q", "so", "package", "SO-00001"]);
+    order(&env, "Bob", &["W-1:2", "G-2:1"], "2024-01-01");
+    env.ok(&["-q", "backorder", "create", "SO-00002", "--only", "G-2"]);
+    order(&env, "Bob", &["W-1:2"], "2024-01-01");
+    env.ok(&["-q", "so", "invoice", "SO-00003"]);
+    order(&env, "Cy", &["W-1:4"], "2024-01-01");
+    for n in ["SO-00001", "SO-00002", "SO-00003"] {
+        env.fails(
+            &["backorder", "create", n, "--deliver-to", "customer"],
+            REFUSED,
+        );
+    }
+    let _ = env.run(&["backorder", "bulk", "--all", "--deliver-to", "customer"]);
+    for p in env.json(&["po", "list"]).as_array().unwrap() {
+        if p["deliver_to"] == "customer" {
+            assert_eq!(
+                p["sales_orders"],
+                serde_json::json!(["SO-00004"]),
+                "only the confirmed order without package or invoice: {p}"
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "BUG: an unknown SO/PO given to backorder bulk, backorder list --so or bill list --po exits 0 (bulk says every shortfall is covered) instead of 4"]
+fn unknown_documents_in_bulk_and_filters_exit_4() {
+    let env = shop();
+    order(&env, "Bob", &["W-1:2"], "2024-01-01");
+    env.fails(&["backorder", "bulk", "SO-00042"], NOT_FOUND);
+    env.fails(&["backorder", "list", "--so", "SO-00042"], NOT_FOUND);
+    env.fails(&["bill", "list", "--po", "PO-00042"], NOT_FOUND);
+    assert_eq!(po_count(&env), 0);
+}

@@ -338,3 +338,33 @@ fn two_thousand_lines_import_and_confirm_quickly() {
         .expect(OK)
         .stderr_has(&["skipped 500"]);
 }
+
+#[test]
+fn the_same_file_imported_by_parallel_processes_yields_each_order_once() {
+    let env = shop();
+    let mut csv = String::from(HEADER);
+    for i in 0..40 {
+        csv.push_str(&format!("shop,P-{i},2024-02-01,Ann,W-1,1,\n"));
+    }
+    let file = env.write_file("orders.csv", csv.as_bytes());
+    let barrier = std::sync::Barrier::new(3);
+    let outs: Vec<Out> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..3)
+            .map(|_| {
+                let (env, barrier, file) = (&env, &barrier, &file);
+                s.spawn(move || {
+                    let args = ["--wait", "60", "so", "import", file.as_str()];
+                    let cmd = env.command_db(&args);
+                    barrier.wait();
+                    env.output(cmd, &args)
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for o in &outs {
+        o.expect(OK);
+    }
+    assert_eq!(orders(&env).len(), 40);
+    assert_eq!(env.json(&["customer", "list"]).as_array().unwrap().len(), 1);
+}
