@@ -1692,3 +1692,41 @@ fn unknown_documents_in_bulk_and_filters_exit_4() {
     env.fails(&["bill", "list", "--po", "PO-00042"], NOT_FOUND);
     assert_eq!(po_count(&env), 0);
 }
+
+#[test]
+fn tcs_on_the_backorder_po_and_on_its_bills() {
+    let env = shop();
+    order(&env, "Bob", &["W-1:7"], "2024-01-01");
+    let res = env.json(&["backorder", "create", "SO-00001", "--tcs-rate", "0.1"]);
+    let p = &res["purchase_orders"][0];
+    // 57.75 × 0.1 % = 0.05775 → 0.06
+    assert_eq!(
+        (s(&p["subtotal"]), s(&p["tcs"]), s(&p["total"])),
+        ("57.75", "0.06", "57.81")
+    );
+    env.ok(&["-q", "po", "issue", "PO-00001"]);
+    let b = env.json(&[
+        "bill",
+        "record",
+        "PO-00001",
+        "--item",
+        "W-1=3",
+        "--tcs-rate",
+        "1",
+        "--charges",
+        "10",
+        "--adjustment",
+        "-0.5",
+    ]);
+    // (24.75 + 10.00 − 0.50) × 1 % = 0.3425 → 0.34
+    assert_eq!(
+        (s(&b["subtotal"]), s(&b["tcs"]), s(&b["total"])),
+        ("24.75", "0.34", "34.59")
+    );
+    let b = env.json(&["bill", "record", "PO-00001"]);
+    assert_eq!(
+        (s(&b["subtotal"]), s(&b["tcs_rate"]), s(&b["total"])),
+        ("33.00", "0.1", "33.03")
+    );
+    assert_eq!(env.json(&["bill", "list"]).as_array().unwrap().len(), 2);
+}

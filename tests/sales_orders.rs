@@ -932,3 +932,39 @@ fn history_tells_the_orders_story() {
     }
     assert_eq!(actions.first(), Some(&"created"));
 }
+
+#[test]
+fn ship_of_one_package_leaves_the_others_packed() {
+    let env = shop();
+    env.ok(&["stock", "adjust", "W-1", "5"]);
+    env.ok(&[
+        "so",
+        "create",
+        "--customer",
+        "Bob",
+        "--item",
+        "W-1:5",
+        "--confirm",
+    ]);
+    env.ok(&["so", "package", "SO-00001", "--item", "W-1=2"]);
+    env.ok(&["so", "package", "SO-00001", "--item", "W-1=3"]);
+    env.ok(&["so", "ship", "PKG-00002"]);
+    let doc = so(&env, "SO-00001");
+    assert_line(&doc, 0, [5, 2, 2, 0, 3, 0, 0, 0]);
+    assert_status(&doc, "confirmed", "partially_shipped", "not_invoiced");
+    let states: Vec<&str> = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["packed", "shipped"]);
+    assert_stock(&env, "W-1", [2, 2, 0, 2, 0, 0, 0], "ship PKG-00002");
+    env.ok(&["so", "ship", "SO-00001"]);
+    assert_status(
+        &so(&env, "SO-00001"),
+        "fulfilled",
+        "shipped",
+        "not_invoiced",
+    );
+}
