@@ -1470,7 +1470,6 @@ fn so_void_names_every_po_that_carries_its_units() {
 }
 
 #[test]
-#[ignore = "BUG: so show of an on-hold order lists its PO numbers but not what each still waits for (issue 4, item 6)"]
 fn so_show_says_what_each_linked_po_still_waits_for() {
     let env = shop();
     order(&env, "Bob", &["W-1:2"], "2024-01-01");
@@ -1626,7 +1625,6 @@ fn backorders_deliver_to_the_orders_warehouse() {
 // ---- known bugs (see the ignore reasons) ----
 
 #[test]
-#[ignore = "BUG: so create/confirm --backorder with a vendorless line exits 3 after committing the confirmed order, and its hint (--vendor) is not a flag of so create/confirm"]
 fn confirm_with_backorder_and_no_vendor_says_how_to_continue() {
     let env = shop();
     let before = env.dump();
@@ -1653,7 +1651,6 @@ fn confirm_with_backorder_and_no_vendor_says_how_to_continue() {
 }
 
 #[test]
-#[ignore = "BUG: backorder bulk --deliver-to customer drop-ships on-hold orders and orders with a package or invoice (rule 8)"]
 fn bulk_drop_ship_skips_orders_that_cannot_be_drop_shipped() {
     let env = shop();
     env.ok(&["stock", "adjust", "W-1", "1"]);
@@ -1683,7 +1680,6 @@ fn bulk_drop_ship_skips_orders_that_cannot_be_drop_shipped() {
 }
 
 #[test]
-#[ignore = "BUG: an unknown SO/PO given to backorder bulk, backorder list --so or bill list --po exits 0 (bulk says every shortfall is covered) instead of 4"]
 fn unknown_documents_in_bulk_and_filters_exit_4() {
     let env = shop();
     order(&env, "Bob", &["W-1:2"], "2024-01-01");

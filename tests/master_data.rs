@@ -496,3 +496,48 @@ fn history_of_something_unknown_is_not_found() {
             .stderr_has(&[doc, "vendor:NAME"]);
     }
 }
+
+#[test]
+fn item_edit_changes_master_data_and_refuses_what_it_cannot_do() {
+    let env = Env::init();
+    env.ok(&["vendor", "add", "Acme"]);
+    env.ok(&[
+        "item",
+        "add",
+        "W-1",
+        "--name",
+        "W",
+        "--rate",
+        "1",
+        "--purchase-rate",
+        "1",
+    ]);
+    let item = env.json(&[
+        "item",
+        "edit",
+        "W-1",
+        "--vendor",
+        "Acme",
+        "--purchase-rate",
+        "2.50",
+        "--reorder-level",
+        "4",
+    ]);
+    assert_eq!(item["vendor"], "Acme");
+    assert_eq!(item["purchase_rate"], "2.50");
+    assert_eq!(item["reorder_level"], "4");
+    let item = env.json(&["item", "edit", "W-1", "--no-vendor", "--no-reorder-level"]);
+    assert_eq!(item["vendor"], serde_json::Value::Null);
+    assert_eq!(item["reorder_level"], serde_json::Value::Null);
+    let before = env.dump();
+    env.fails(&["item", "edit", "W-1", "--vendor", "Ghost"], NOT_FOUND);
+    env.fails(&["item", "edit", "NOPE", "--rate", "1"], NOT_FOUND);
+    env.fails(&["item", "edit", "W-1", "--rate", "1e3"], REFUSED);
+    env.fails(&["item", "edit", "W-1"], USAGE);
+    env.fails(
+        &["item", "edit", "W-1", "--vendor", "Acme", "--no-vendor"],
+        USAGE,
+    );
+    assert_eq!(env.dump(), before);
+    assert!(env.ok(&["history", "W-1"]).contains("edited"));
+}

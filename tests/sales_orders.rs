@@ -867,7 +867,6 @@ fn adjust_below_reserved_is_refused_unless_releasing_the_newest_reservations() {
 }
 
 #[test]
-#[ignore = "BUG: stock adjust --release-reservations does not report which SO lines lost their reservations"]
 fn release_reservations_reports_the_order_lines_that_lost_them() {
     let env = shop();
     env.ok(&["stock", "adjust", "W-1", "5"]);

@@ -220,7 +220,6 @@ fn skip_invalid_imports_the_valid_orders_and_writes_the_rejects_with_a_reason() 
 }
 
 #[test]
-#[ignore = "BUG: the rejects file cannot be imported again as the message says: unknown column 'line'"]
 fn the_fixed_rejects_file_imports_as_the_message_says() {
     let env = shop();
     let file = env.write_file(

@@ -25,6 +25,11 @@ str_enum!(
     }
 );
 
+/// Rule 8: a drop shipment is possible only on a confirmed order with no package or invoice yet.
+pub fn can_drop_ship(status: crate::order::SoStatus, has_package_or_invoice: bool) -> bool {
+    status == crate::order::SoStatus::Confirmed && !has_package_or_invoice
+}
+
 /// A sales-order line that needs backordering, with its terms already resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Demand {
@@ -390,6 +395,14 @@ mod tests {
         );
         assert_eq!(less[0].lines[0].quantity, q(4));
         assert_eq!(less[0].lines[0].links, vec![(1, q(3)), (2, q(1))]);
+    }
+
+    #[test]
+    fn drop_ship_only_on_confirmed_orders_without_package_or_invoice() {
+        use crate::order::SoStatus;
+        assert!(can_drop_ship(SoStatus::Confirmed, false));
+        assert!(!can_drop_ship(SoStatus::Confirmed, true));
+        assert!(!can_drop_ship(SoStatus::OnHold, false));
     }
 
     #[test]

@@ -312,12 +312,11 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
             let so_ids = if a.orders.is_empty() {
                 None
             } else {
-                Some(
-                    a.orders
-                        .iter()
-                        .map(|s| so_number(s).map(|n| n.id))
-                        .collect::<Result<Vec<_>>>()?,
-                )
+                let mut ids = Vec::with_capacity(a.orders.len());
+                for s in &a.orders {
+                    ids.push(crate::ops::effects::get_so(&c, so_number(s)?)?.id);
+                }
+                Some(ids)
             };
             let has_filter =
                 a.customer.is_some() || a.from.is_some() || a.to.is_some() || a.vendor.is_some();
@@ -381,6 +380,18 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
                 ));
             }
             print_plan(app, &mut db, &report)?;
+            if !report.not_dropshippable.is_empty() {
+                let list: Vec<String> = report
+                    .not_dropshippable
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                app.ui.warn(format!(
+                    "left out of the drop shipment (on hold, or already packed or invoiced): {}; \
+                     backorder them to the warehouse instead",
+                    list.join(" ")
+                ));
+            }
             if !report.no_vendor.is_empty() {
                 let list: Vec<String> = report
                     .no_vendor
@@ -398,7 +409,8 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
                     })
                     .collect();
                 return Err(UserError::partial(format!(
-                    "skipped items without a vendor: {}; set one with `stockroom item` data or backorder them with \
+                    "skipped items without a vendor: {}; give each a preferred vendor with \
+                     `stockroom item edit SKU --vendor NAME` (the next run picks them up), or backorder them with \
                      `stockroom backorder create SO --vendor SKU=NAME`",
                     list.join(", ")
                 ))
@@ -410,7 +422,10 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
             let c = db.conn();
             let filter = LinkFilter {
                 open_only: open,
-                so_id: so.as_deref().map(so_number).transpose()?.map(|n| n.id),
+                so_id: match so.as_deref() {
+                    None => None,
+                    Some(s) => Some(crate::ops::effects::get_so(&c, so_number(s)?)?.id),
+                },
                 vendor_id: match &vendor {
                     None => None,
                     Some(n) => Some(

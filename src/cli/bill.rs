@@ -93,7 +93,10 @@ pub fn run(app: &App, cmd: BillCmd) -> Result<()> {
         }
         BillCmd::List { po } => {
             let c = db.conn();
-            let po_id = po.as_deref().map(po_number).transpose()?.map(|n| n.id);
+            let po_id = match po.as_deref() {
+                None => None,
+                Some(p) => Some(crate::ops::po::get_po(&c, po_number(p)?)?.id),
+            };
             let mut out = app.out()?;
             let mut list = out.list(output::BILL_COLUMNS)?;
             c.for_each_bill(po_id, |b| list.row(&output::bill(&b)))?;

@@ -4,7 +4,7 @@ use crate::app::App;
 use crate::exit::UserError;
 use crate::input;
 use crate::ops::item_import::{self, RawRow};
-use crate::ops::master::{self, NewItemByName};
+use crate::ops::master::{self, item_edit, ItemChanges, NewItemByName};
 use crate::output::{self, Value};
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -16,6 +16,8 @@ use stockroom_core::{Money, Qty, Sku};
 pub enum ItemCmd {
     /// Add an item
     Add(AddArgs),
+    /// Change an item: name, rates, unit, preferred vendor, reorder level
+    Edit(EditArgs),
     /// List items
     List,
     /// One item with its stock per warehouse
@@ -50,6 +52,30 @@ pub struct AddArgs {
     pub reorder_level: Option<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    pub sku: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub rate: Option<String>,
+    #[arg(long)]
+    pub purchase_rate: Option<String>,
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Preferred vendor (by name)
+    #[arg(long, conflicts_with = "no_vendor")]
+    pub vendor: Option<String>,
+    /// Remove the preferred vendor
+    #[arg(long)]
+    pub no_vendor: bool,
+    #[arg(long, value_name = "QTY", conflicts_with = "no_reorder_level")]
+    pub reorder_level: Option<String>,
+    /// Remove the reorder level
+    #[arg(long)]
+    pub no_reorder_level: bool,
+}
+
 pub fn run(app: &App, cmd: ItemCmd) -> Result<()> {
     let mut db = app.open()?;
     match cmd {
@@ -70,6 +96,47 @@ pub fn run(app: &App, cmd: ItemCmd) -> Result<()> {
             };
             let item = master::item_add(&mut db, req)?;
             app.ui.say(format!("Added item {}", item.sku));
+            app.out()?.show(&output::item(&item))
+        }
+        ItemCmd::Edit(a) => {
+            let ch = ItemChanges {
+                name: a
+                    .name
+                    .as_deref()
+                    .map(|n| validate_name(n, "item name"))
+                    .transpose()?,
+                unit: a
+                    .unit
+                    .as_deref()
+                    .map(|u| validate_name(u, "unit"))
+                    .transpose()?,
+                rate: a
+                    .rate
+                    .as_deref()
+                    .map(|r| Money::parse_non_negative(r).map_err(|e| e.named("--rate")))
+                    .transpose()?,
+                purchase_rate: a
+                    .purchase_rate
+                    .as_deref()
+                    .map(|r| Money::parse_non_negative(r).map_err(|e| e.named("--purchase-rate")))
+                    .transpose()?,
+                vendor: if a.no_vendor {
+                    Some(None)
+                } else {
+                    a.vendor.map(Some)
+                },
+                reorder_level: if a.no_reorder_level {
+                    Some(None)
+                } else {
+                    a.reorder_level
+                        .as_deref()
+                        .map(|q| Qty::parse_non_negative(q).map_err(|e| e.named("--reorder-level")))
+                        .transpose()?
+                        .map(Some)
+                },
+            };
+            let item = item_edit(&mut db, &a.sku, &ch)?;
+            app.ui.say(format!("Changed item {}", item.sku));
             app.out()?.show(&output::item(&item))
         }
         ItemCmd::List => {

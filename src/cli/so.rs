@@ -7,7 +7,8 @@ use crate::ops::backorder_plan::PlanReport;
 use crate::ops::so_confirm::{so_confirm, ConfirmOutcome};
 use crate::ops::so_create::{so_create, LineRequest, SoRequest};
 use crate::ops::so_import::{
-    so_import, ImportOptions, ImportRow, COLUMNS as IMPORT_COLUMNS, REQUIRED as IMPORT_REQUIRED,
+    so_import, ImportOptions, ImportRow, ACCEPTED as IMPORT_ACCEPTED, COLUMNS as IMPORT_COLUMNS,
+    REQUIRED as IMPORT_REQUIRED,
 };
 use crate::ops::{so_invoice, so_package, so_ship, so_void};
 use crate::output::{self, Record, Value};
@@ -216,9 +217,17 @@ pub fn so_record(c: &Conn, id: i64) -> Result<Record> {
                 .with("total", Value::Money(total))
         })
         .collect();
-    Ok(output::sales_order_doc(
-        &so, &lines, pos, packages, invoices,
-    ))
+    let links = c.links_of_so(id)?;
+    let backorders = links.iter().map(output::so_backorder).collect();
+    let mut rec = output::sales_order_doc(&so, &lines, pos, packages, invoices);
+    if so.status == stockroom_core::SoStatus::OnHold {
+        rec.push(
+            "held_until",
+            Value::text(crate::ops::hold::waiting_for(c, id)?),
+        );
+    }
+    rec.push("backorders", Value::List(backorders));
+    Ok(rec)
 }
 
 fn show_orders(app: &App, db: &Db, ids: &[i64]) -> Result<()> {
@@ -489,7 +498,7 @@ const IMPORTED_COLUMNS: &[&str] = &[
 
 fn import(app: &App, db: &mut Db, a: ImportArgs) -> Result<()> {
     let bytes = input::read_bytes(&a.file)?;
-    let csv = input::parse_csv(&bytes, IMPORT_COLUMNS, IMPORT_REQUIRED)?;
+    let csv = input::parse_csv(&bytes, IMPORT_ACCEPTED, IMPORT_REQUIRED)?;
     let rows: Vec<ImportRow> = csv
         .rows
         .into_iter()
@@ -563,7 +572,6 @@ fn import(app: &App, db: &mut Db, a: ImportArgs) -> Result<()> {
     if !report.rejected.is_empty() {
         let path = a.rejects.unwrap_or_default();
         let mut cols: Vec<&'static str> = IMPORT_COLUMNS.to_vec();
-        cols.push("line");
         cols.push("reason");
         let recs: Vec<Record> = report
             .rejected
@@ -576,8 +584,10 @@ fn import(app: &App, db: &mut Db, a: ImportArgs) -> Result<()> {
                         Value::text(r.row.cells.get(*c).cloned().unwrap_or_default()),
                     );
                 }
-                rec.push("line", Value::Int(r.row.line as i64));
-                rec.push("reason", Value::text(&r.reason));
+                rec.push(
+                    "reason",
+                    Value::text(format!("line {}: {}", r.row.line, r.reason)),
+                );
                 rec
             })
             .collect();

@@ -67,6 +67,18 @@ pub fn run(app: &App, cmd: StockCmd) -> Result<()> {
                 "{} in {}: on hand {} ({} reserved)",
                 r.sku, r.warehouse, r.on_hand, r.reserved
             ));
+            for a in &r.released {
+                app.ui.say(format!(
+                    "  released {} {} reserved for {}; it waits for stock again",
+                    a.qty, a.sku, a.so
+                ));
+            }
+            for a in &r.allocated {
+                app.ui.say(format!(
+                    "  {} {} reserved for {} (waiting order)",
+                    a.qty, a.sku, a.so
+                ));
+            }
             let rec = Record::new()
                 .with("sku", Value::text(&r.sku))
                 .with("warehouse", Value::text(&r.warehouse))

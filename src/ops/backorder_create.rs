@@ -6,7 +6,7 @@ use crate::ops::backorder_plan::{plan_and_maybe_write, NoVendor, PlanReport, Ter
 use crate::ops::effects::get_so;
 use crate::repo::{Conn, Db, DemandFilter};
 use anyhow::Result;
-use stockroom_core::backorder::DeliverTo;
+use stockroom_core::backorder::{can_drop_ship, DeliverTo};
 use stockroom_core::{DocNumber, SoStatus};
 
 fn check(c: &Conn, so: DocNumber, terms: &Terms) -> Result<()> {
@@ -21,7 +21,9 @@ fn check(c: &Conn, so: DocNumber, terms: &Terms) -> Result<()> {
         (DeliverTo::Warehouse, SoStatus::Confirmed | SoStatus::OnHold) => {}
         (DeliverTo::Customer, SoStatus::Confirmed) => {
             let lines = c.so_lines(order.id)?;
-            if !c.list_packages(order.id)?.is_empty() || lines.iter().any(|l| l.invoiced.is_positive()) {
+            let has_package_or_invoice =
+                !c.list_packages(order.id)?.is_empty() || lines.iter().any(|l| l.invoiced.is_positive());
+            if !can_drop_ship(order.status, has_package_or_invoice) {
                 return Err(UserError::refused(format!(
                     "{so} already has a package or an invoice; a drop shipment is only possible before that \
                      (use --deliver-to warehouse)"
@@ -83,8 +85,9 @@ pub fn create_in(c: &Conn, so: DocNumber, terms: &Terms, write: bool) -> Result<
             .map(|n| format!("{} ({})", n.sku, n.quantity))
             .collect();
         return Err(UserError::refused(format!(
-            "no vendor for {} on {so}: give one with --vendor SKU=NAME (or --vendor NAME for every line), \
-             or set the item's preferred vendor",
+            "no vendor for {} on {so}: name one with `stockroom backorder create {so} --vendor SKU=NAME` \
+             (or --vendor NAME for every line), or give the item a preferred vendor with \
+             `stockroom item edit SKU --vendor NAME`; nothing was changed",
             skus.join(", ")
         ))
         .into());

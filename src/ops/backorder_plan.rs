@@ -11,7 +11,9 @@ use crate::ops::effects::hold_for_backorder;
 use crate::repo::{Conn, Customer, DemandFilter, DemandRow, NewPoLine, NewPurchaseOrder, Vendor};
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use stockroom_core::backorder::{DeliverTo, Demand, GroupBy, PlanPo, Planner, QtyOverride};
+use stockroom_core::backorder::{
+    can_drop_ship, DeliverTo, Demand, GroupBy, PlanPo, Planner, QtyOverride,
+};
 use stockroom_core::money::{
     doc_totals, line_amounts, DocCharges, DocTotals, LineAmounts, LineInput, PriceTerms,
 };
@@ -93,6 +95,8 @@ pub struct PlanReport {
     pub sales_orders: Vec<DocNumber>,
     pub links: usize,
     pub no_vendor: Vec<NoVendor>,
+    /// Orders left out of a drop-ship run: on hold, or with a package or invoice (rule 8).
+    pub not_dropshippable: Vec<DocNumber>,
 }
 
 impl PlanReport {
@@ -114,13 +118,24 @@ pub enum Progress {
     Linking(u64, u64),
 }
 
-/// Turns a demand row into the planner's value under the run's terms; `None` when the row is not
-/// part of the run, `Some(Err(..))` when its item has no vendor.
+/// What becomes of one demand row under a run's terms.
+enum Resolved {
+    /// Not part of this run (`--only`).
+    Skip,
+    /// Its item has no vendor.
+    NoVendor,
+    /// A drop shipment is not possible for its order (rule 8).
+    NotDropShippable,
+    Plan(Demand),
+}
+
+/// Turns a demand row into the planner's value under the run's terms.
 struct Resolver {
     vendor_all: Option<i64>,
     vendor_by_sku: HashMap<String, i64>,
     rate_by_sku: HashMap<String, Money>,
     only: BTreeSet<String>,
+    dropship: bool,
 }
 
 impl Resolver {
@@ -151,13 +166,17 @@ impl Resolver {
                 .map(|(s, r)| (s.to_lowercase(), *r))
                 .collect(),
             only: terms.only.iter().map(|s| s.to_lowercase()).collect(),
+            dropship: terms.deliver_to == DeliverTo::Customer,
         })
     }
 
-    fn demand(&self, d: &DemandRow) -> Option<Result<Demand, ()>> {
+    fn demand(&self, d: &DemandRow) -> Resolved {
         let key = d.sku.to_lowercase();
         if !self.only.is_empty() && !self.only.contains(&key) {
-            return None;
+            return Resolved::Skip;
+        }
+        if self.dropship && !can_drop_ship(d.so_status, d.has_package_or_invoice) {
+            return Resolved::NotDropShippable;
         }
         let vendor = self
             .vendor_by_sku
@@ -166,9 +185,9 @@ impl Resolver {
             .or(self.vendor_all)
             .or(d.vendor_id);
         let Some(vendor_id) = vendor else {
-            return Some(Err(()));
+            return Resolved::NoVendor;
         };
-        Some(Ok(Demand {
+        Resolved::Plan(Demand {
             so_line_id: d.so_line_id,
             key: FifoKey {
                 confirmed: d.confirmed,
@@ -185,7 +204,7 @@ impl Resolver {
                 .copied()
                 .unwrap_or(d.purchase_rate),
             uncovered: d.uncovered,
-        }))
+        })
     }
 }
 
@@ -204,10 +223,14 @@ pub fn plan_and_maybe_write(
     let mut skus: HashMap<i64, String> = HashMap::new();
     let mut no_vendor: BTreeMap<String, NoVendor> = BTreeMap::new();
     let mut rows = 0u64;
+    let mut not_dropshippable = BTreeSet::new();
     c.for_each_demand(filter, |d| {
         match resolver.demand(&d) {
-            None => {}
-            Some(Ok(demand)) => {
+            Resolved::Skip => {}
+            Resolved::NotDropShippable => {
+                not_dropshippable.insert(d.so_id);
+            }
+            Resolved::Plan(demand) => {
                 planner.add(&demand);
                 skus.entry(d.item_id).or_insert_with(|| d.sku.clone());
                 rows += 1;
@@ -215,7 +238,7 @@ pub fn plan_and_maybe_write(
                     progress(Progress::Reading(rows));
                 }
             }
-            Some(Err(())) => {
+            Resolved::NoVendor => {
                 let so = DocNumber::new(DocKind::SalesOrder, d.so_id);
                 let e = no_vendor.entry(d.sku.clone()).or_insert_with(|| NoVendor {
                     sku: d.sku.clone(),
@@ -249,6 +272,10 @@ pub fn plan_and_maybe_write(
     let plans = planner.pos();
     let mut report = PlanReport {
         no_vendor: no_vendor.into_values().collect(),
+        not_dropshippable: not_dropshippable
+            .into_iter()
+            .map(|id| DocNumber::new(DocKind::SalesOrder, id))
+            .collect(),
         ..Default::default()
     };
     // the POs, priced
@@ -314,7 +341,7 @@ pub fn plan_and_maybe_write(
     let dropship = terms.deliver_to == DeliverTo::Customer;
     let mut done = 0u64;
     c.for_each_demand(filter, |d| {
-        let Some(Ok(demand)) = resolver.demand(&d) else {
+        let Resolved::Plan(demand) = resolver.demand(&d) else {
             return Ok(());
         };
         let Some((at, q)) = linker.link(&demand) else {

@@ -115,3 +115,72 @@ pub struct NewItemByName {
     pub vendor: Option<String>,
     pub reorder_level: Option<stockroom_core::Qty>,
 }
+
+/// What `item edit` changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ItemChanges {
+    pub name: Option<String>,
+    pub unit: Option<String>,
+    pub rate: Option<stockroom_core::Money>,
+    pub purchase_rate: Option<stockroom_core::Money>,
+    /// `Some(None)` removes the preferred vendor.
+    pub vendor: Option<Option<String>>,
+    /// `Some(None)` removes the reorder level.
+    pub reorder_level: Option<Option<stockroom_core::Qty>>,
+}
+
+/// `item edit`: changes an item's master data (documents already made keep their own rates).
+pub fn item_edit(db: &mut Db, sku: &str, ch: &ItemChanges) -> Result<Item> {
+    db.write(|c| {
+        let old = c.find_item(sku)?.ok_or_else(|| {
+            UserError::not_found(format!("no item with SKU '{sku}'; see `stockroom item list`"))
+        })?;
+        let vendor_id = match &ch.vendor {
+            None => old.vendor_id,
+            Some(None) => None,
+            Some(Some(name)) => Some(
+                c.find_vendor(name)?
+                    .ok_or_else(|| {
+                        UserError::not_found(format!(
+                            "no vendor named '{name}'; add it with `stockroom vendor add '{name}'`"
+                        ))
+                    })?
+                    .id,
+            ),
+        };
+        let new = NewItem {
+            sku: old.sku.clone(),
+            name: ch.name.clone().unwrap_or_else(|| old.name.clone()),
+            unit: ch.unit.clone().unwrap_or_else(|| old.unit.clone()),
+            rate: ch.rate.unwrap_or(old.rate),
+            purchase_rate: ch.purchase_rate.unwrap_or(old.purchase_rate),
+            vendor_id,
+            reorder_level: ch.reorder_level.unwrap_or(old.reorder_level),
+        };
+        c.update_item(old.id, &new)?;
+        let item = c
+            .find_item(&old.sku)?
+            .ok_or_else(|| anyhow::anyhow!("item {} vanished", old.sku))?;
+        let mut diffs = Vec::new();
+        let mut diff = |what: &str, a: String, b: String| {
+            if a != b {
+                diffs.push(format!("{what}: '{a}' -> '{b}'"));
+            }
+        };
+        diff("name", old.name, item.name.clone());
+        diff("unit", old.unit, item.unit.clone());
+        diff("rate", old.rate.to_string(), item.rate.to_string());
+        diff("purchase_rate", old.purchase_rate.to_string(), item.purchase_rate.to_string());
+        diff("vendor", old.vendor.unwrap_or_default(), item.vendor.clone().unwrap_or_default());
+        diff(
+            "reorder_level",
+            old.reorder_level.map(|q| q.to_string()).unwrap_or_default(),
+            item.reorder_level.map(|q| q.to_string()).unwrap_or_default(),
+        );
+        if diffs.is_empty() {
+            return Err(UserError::usage("nothing to change: give --name, --rate, --purchase-rate, --unit, --vendor, --no-vendor, --reorder-level or --no-reorder-level").into());
+        }
+        c.event(&item.sku, "edited", &diffs.join("; "))?;
+        Ok(item)
+    })
+}

@@ -22,6 +22,18 @@ pub const COLUMNS: &[&str] = &[
     "rate",
 ];
 pub const REQUIRED: &[&str] = &["external_id", "date", "customer", "sku", "quantity"];
+/// Columns a file may have: the above, and the `reason` a rejects file adds (ignored), so that a
+/// fixed rejects file imports as it is.
+pub const ACCEPTED: &[&str] = &[
+    "channel",
+    "external_id",
+    "date",
+    "customer",
+    "sku",
+    "quantity",
+    "rate",
+    "reason",
+];
 
 /// One CSV data row: its line number and cells.
 #[derive(Debug, Clone)]

@@ -625,3 +625,33 @@ pub fn report_stock(
     r.push("below_reorder", Value::Bool(below));
     r
 }
+
+/// One backorder link of an order, for `so show`: which PO, how far it got, what it waits for.
+pub fn so_backorder(l: &LinkRow) -> Record {
+    let eff = l.link.effective();
+    let open = l.link.state == stockroom_core::hold::LinkState::Open;
+    let waiting = match (open && l.link.delivered < eff, open && l.link.billed < eff) {
+        (true, true) if l.link.dropship => "bill (delivery)",
+        (true, true) => "receipt and bill",
+        (true, false) => "receipt",
+        (false, true) => "bill",
+        (false, false) => "",
+    };
+    Record::new()
+        .with("po", Value::text(doc(DocKind::PurchaseOrder, l.po_id)))
+        .with("sku", Value::text(&l.sku))
+        .with("vendor", Value::text(&l.vendor))
+        .with(
+            "deliver_to",
+            Value::text(if l.link.dropship {
+                "customer"
+            } else {
+                "warehouse"
+            }),
+        )
+        .with("quantity", Value::Qty(eff))
+        .with("received", Value::Qty(l.link.delivered))
+        .with("billed", Value::Qty(l.link.billed))
+        .with("state", Value::text(link_state(&l.link)))
+        .with("waiting_for", Value::text(waiting))
+}

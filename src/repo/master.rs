@@ -241,6 +241,22 @@ impl Conn<'_> {
         Ok(())
     }
 
+    pub fn update_item(&self, id: i64, i: &NewItem) -> Result<()> {
+        self.c.execute(
+            "UPDATE items SET name = ?2, unit = ?3, rate = ?4, purchase_rate = ?5, vendor_id = ?6, reorder_level = ?7 WHERE id = ?1",
+            rusqlite::params![
+                id,
+                i.name,
+                i.unit,
+                i.rate.raw(),
+                i.purchase_rate.raw(),
+                i.vendor_id,
+                i.reorder_level.map(Qty::raw)
+            ],
+        )?;
+        Ok(())
+    }
+
     pub fn insert_item(&self, i: &NewItem) -> Result<i64> {
         let mut st = self.c.prepare_cached(
             "INSERT INTO items (sku, name, unit, rate, purchase_rate, vendor_id, reorder_level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

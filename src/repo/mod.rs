@@ -207,8 +207,9 @@ impl Db {
                 Err(e) => return Err(e.into()),
             }
         }
-        self.conn
-            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;")?;
+        self.conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;",
+        )?;
         self.conn.set_prepared_statement_cache_capacity(64);
         Ok(())
     }

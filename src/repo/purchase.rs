@@ -9,7 +9,7 @@ use stockroom_core::hold::{Link, LinkState};
 use stockroom_core::money::DocTotals;
 use stockroom_core::purchase::{BilledStatus, PoLineProgress, PoStatus, ReceivedStatus};
 use stockroom_core::stock::FifoKey;
-use stockroom_core::{Date, Money, Percent, Qty};
+use stockroom_core::{Date, Money, Percent, Qty, SoStatus};
 
 #[derive(Debug, Clone)]
 pub struct PurchaseOrder {
@@ -132,6 +132,9 @@ pub struct DemandRow {
     pub vendor_id: Option<i64>,
     pub purchase_rate: Money,
     pub uncovered: Qty,
+    pub so_status: SoStatus,
+    /// The order has a package or an invoice (no drop shipment then).
+    pub has_package_or_invoice: bool,
 }
 
 /// Which orders' demand to read.
@@ -531,7 +534,8 @@ impl Conn<'_> {
         });
         let mut st = self.c.prepare_cached(&format!(
             "SELECT l.id, l.so_id, l.line_no, so.confirmed_date, so.customer_id, l.item_id, i.sku, i.vendor_id, \
-             i.purchase_rate, l.warehouse_id, l.quantity - l.shipped - l.dropshipped - l.reserved - {outstanding} AS unc \
+             i.purchase_rate, l.warehouse_id, l.quantity - l.shipped - l.dropshipped - l.reserved - {outstanding} AS unc, \
+             so.status, (so.invoice_status <> 'not_invoiced' OR EXISTS (SELECT 1 FROM packages p WHERE p.so_id = so.id)) \
              FROM so_lines l JOIN sales_orders so ON so.id = l.so_id JOIN items i ON i.id = l.item_id \
              WHERE l.open = 1 AND so.status IN ('confirmed', 'on_hold') AND unc > 0 \
              AND (?1 IS NULL OR so.id IN (SELECT value FROM json_each('[' || ?1 || ']'))) \
@@ -560,6 +564,8 @@ impl Conn<'_> {
                 purchase_rate: Money::from_raw(r.get(8)?),
                 warehouse_id: r.get(9)?,
                 uncovered: Qty::from_raw(r.get(10)?),
+                so_status: enum_col(r, 11, SoStatus::parse)?,
+                has_package_or_invoice: r.get::<_, i64>(12)? != 0,
             })?;
         }
         Ok(())
