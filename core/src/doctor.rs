@@ -700,6 +700,9 @@ mod tests {
     fn po(n: i64) -> DocNumber {
         DocNumber::new(DocKind::PurchaseOrder, n)
     }
+    /// A way to break a valid value, and the checks that must then report it.
+    type Case<T> = (fn(&mut T), Vec<Check>);
+
     fn checks(v: &[Violation]) -> Vec<Check> {
         v.iter().map(|v| v.check).collect()
     }
@@ -719,7 +722,7 @@ mod tests {
     #[test]
     fn stock_rows_break_one_check_each() {
         assert_eq!(check_stock(&stock()), vec![]);
-        let cases: Vec<(fn(&mut StockFacts), Vec<Check>)> = vec![
+        let cases: Vec<Case<StockFacts>> = vec![
             (|s| s.movements = q(9), vec![Check::OnHand]),
             (
                 |s| {
@@ -777,7 +780,7 @@ mod tests {
     fn order_lines_break_one_check_each() {
         assert_eq!(check_so_line(&line()), vec![]);
         assert_eq!(line().uncovered(), Qty::ZERO);
-        let cases: Vec<(fn(&mut SoLineFacts), Vec<Check>)> = vec![
+        let cases: Vec<Case<SoLineFacts>> = vec![
             (|l| l.outstanding = q(5), vec![Check::LineCoverage]),
             (
                 |l| {
@@ -849,7 +852,7 @@ mod tests {
     #[test]
     fn orders_break_one_check_each() {
         assert_eq!(check_so(&order()), vec![]);
-        let cases: Vec<(fn(&mut SoFacts), Vec<Check>)> = vec![
+        let cases: Vec<Case<SoFacts>> = vec![
             (|s| s.pending = false, vec![Check::Hold]),
             (
                 |s| {
@@ -926,7 +929,7 @@ mod tests {
     #[test]
     fn po_lines_break_one_check_each() {
         assert_eq!(check_po_line(&po_line()), vec![]);
-        let cases: Vec<(fn(&mut PoLineFacts), Vec<Check>)> = vec![
+        let cases: Vec<Case<PoLineFacts>> = vec![
             (|l| l.links = q(11), vec![Check::PoLineLinks]),
             (|l| l.outstanding = q(6), vec![Check::PoLineLinks]),
             (|l| l.delivered = q(5), vec![Check::PoLineLinks]),
