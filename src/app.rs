@@ -139,6 +139,8 @@ fn run_command(app: &App, command: Command) -> Result<()> {
         Command::Po(c) => po::run(app, c),
         Command::Bill(c) => bill::run(app, c),
         Command::History(a) => history::run(app, a),
+        Command::Doctor(a) => doctor::run(app, a),
+        Command::Backup(a) => backup::run(app, a),
         Command::Completions(a) => {
             let mut out = app.out()?;
             let mut buf = Vec::new();

@@ -3,9 +3,11 @@
 //! the result to the output module. No rule lives here.
 
 pub mod backorder;
+pub mod backup;
 pub mod bill;
 pub mod config;
 pub mod customer;
+pub mod doctor;
 pub mod history;
 pub mod init;
 pub mod item;
@@ -107,6 +109,10 @@ pub enum Command {
     Stock(stock::StockCmd),
     /// The event log of a document, item, vendor, customer or warehouse
     History(history::HistoryArgs),
+    /// Check every invariant (stock, orders, purchase orders, links, event log, file); exit 1 with a table of problems
+    Doctor(doctor::DoctorArgs),
+    /// Copy the database to FILE with SQLite's online backup (safe while others work)
+    Backup(backup::BackupArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }

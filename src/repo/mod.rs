@@ -1,11 +1,13 @@
 //! The repository: the only code that speaks SQL. It opens the database (pragmas, migrations),
 //! runs every write in one `BEGIN IMMEDIATE` transaction, and offers typed queries per aggregate.
 
+mod doctor;
 mod master;
 mod purchase;
 mod sales;
 mod stock;
 
+pub use doctor::*;
 pub use master::*;
 pub use purchase::*;
 pub use sales::*;
@@ -277,10 +279,32 @@ impl Db {
     }
 
     /// Copies the whole database to `dest` with SQLite's online backup (safe while others write).
+    /// All pages are copied in one step under one read lock, so the copy is one consistent
+    /// snapshot and a busy writer can never make the backup start over again and again (which a
+    /// page-by-page backup does whenever another process writes between its steps).
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        self.conn
-            .backup(rusqlite::DatabaseName::Main, dest, None)
-            .with_context(|| format!("backing up to {}", dest.display()))
+        use rusqlite::backup::{Backup, StepResult};
+        let context = || format!("backing up to {}", dest.display());
+        let mut dst = Connection::open(dest).with_context(context)?;
+        let deadline =
+            std::time::Instant::now() + Duration::from_secs(u64::from(self.wait_secs.max(1)));
+        let backup = Backup::new(&self.conn, &mut dst).with_context(context)?;
+        loop {
+            match backup.step(-1).with_context(context)? {
+                StepResult::Done => return Ok(()),
+                StepResult::More => {}
+                StepResult::Busy | StepResult::Locked if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                _ => {
+                    return Err(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                        None,
+                    ))
+                    .with_context(context)
+                }
+            }
+        }
     }
 }
 
