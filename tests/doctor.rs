@@ -283,6 +283,36 @@ fn doctor_on_a_missing_file_is_not_found() {
 }
 
 #[test]
+fn changing_hold_release_holds_and_releases_waiting_orders_at_once() {
+    // regression: the new rule used to apply only when each order was next touched, so an
+    // order stayed on hold with nothing pending (doctor: hold)
+    let env = shop();
+    env.ok(&[
+        "so",
+        "create",
+        "--customer",
+        "Bob",
+        "--item",
+        "W:5",
+        "--confirm",
+        "--no-backorder",
+    ]);
+    env.ok(&["backorder", "bulk", "--all"]);
+    env.ok(&["po", "issue", "PO-00001"]);
+    env.ok(&["po", "receive", "PO-00001"]);
+    let status = |env: &Env| env.json(&["so", "show", "SO-00001"])["status"].clone();
+    assert_eq!(status(&env), "on_hold", "received but not billed");
+    env.run(&["config", "set", "hold_release", "received"])
+        .expect(OK)
+        .stderr_has(&["SO-00001 is now confirmed"]);
+    assert_eq!(status(&env), "confirmed");
+    clean(&env, "hold_release received");
+    env.ok(&["config", "set", "hold_release", "billed"]);
+    assert_eq!(status(&env), "on_hold");
+    clean(&env, "hold_release billed");
+}
+
+#[test]
 fn backup_copies_a_consistent_database_that_doctor_passes_and_restores() {
     let env = shop();
     story(&env);
