@@ -313,6 +313,32 @@ fn changing_hold_release_holds_and_releases_waiting_orders_at_once() {
 }
 
 #[test]
+fn cancelling_a_backorder_gives_free_stock_to_the_lines_short_again() {
+    // regression: a line whose backorder was cancelled waited for a new PO while free stock of
+    // its item sat on the shelf (doctor: allocation)
+    let env = shop();
+    env.ok(&[
+        "so",
+        "create",
+        "--customer",
+        "Bob",
+        "--item",
+        "W:5",
+        "--confirm",
+        "--no-backorder",
+    ]);
+    env.ok(&["backorder", "bulk", "--all"]);
+    env.ok(&["stock", "adjust", "W", "5"]);
+    env.run(&["po", "cancel", "PO-00001"])
+        .expect(OK)
+        .stderr_has(&["W 5 reserved for SO-00001"]);
+    let so = env.json(&["so", "show", "SO-00001"]);
+    assert_eq!(so["lines"][0]["reserved"], "5", "{so}");
+    assert_eq!(so["status"], "confirmed", "{so}");
+    clean(&env, "po cancel");
+}
+
+#[test]
 fn backup_copies_a_consistent_database_that_doctor_passes_and_restores() {
     let env = shop();
     story(&env);

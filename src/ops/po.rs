@@ -241,6 +241,8 @@ pub struct CancelReport {
     pub cancelled: Vec<(String, Qty)>,
     /// Orders whose backordered units were cancelled, with what each now has uncovered.
     pub affected: Vec<(DocNumber, Qty)>,
+    /// Free stock reserved for the lines whose backorder was cancelled (SPEC §3.3).
+    pub allocated: Vec<Allocation>,
     pub released: Vec<DocNumber>,
 }
 
@@ -260,6 +262,8 @@ pub fn po_cancel(db: &mut Db, number: DocNumber, remaining: bool) -> Result<Canc
         }
         let mut cancelled = Vec::new();
         let mut sos = BTreeSet::new();
+        // (item, warehouse) of the order lines that lose backordered units
+        let mut uncovered_again = BTreeSet::new();
         let mut links_all = Vec::new();
         for l in &lines {
             links_all.extend(c.links_of_po_line(l.id)?);
@@ -282,6 +286,8 @@ pub fn po_cancel(db: &mut Db, number: DocNumber, remaining: bool) -> Result<Canc
                 if cut.is_positive() {
                     l.link.cancelled += cut;
                     sos.insert(l.so_id);
+                    let so_line = c.get_so_line(l.so_line_id)?;
+                    uncovered_again.insert((so_line.item_id, so_line.warehouse_id));
                     c.event(
                         &DocNumber::new(DocKind::SalesOrder, l.so_id).to_string(),
                         "backorder cancelled",
@@ -310,6 +316,14 @@ pub fn po_cancel(db: &mut Db, number: DocNumber, remaining: bool) -> Result<Canc
             &parts.join(", "),
         )?;
         let po = refresh_po(c, po.id)?;
+        // lines short again may take free stock that is already on the shelf
+        let mut allocated = Vec::new();
+        for (item, wh) in uncovered_again {
+            for a in allocate_free(c, item, wh)? {
+                sos.insert(a.so.id);
+                allocated.push(a);
+            }
+        }
         let released = refresh_sos(c, &sos, &held)?;
         let mut affected = Vec::new();
         for id in &sos {
@@ -321,6 +335,7 @@ pub fn po_cancel(db: &mut Db, number: DocNumber, remaining: bool) -> Result<Canc
             status: po.status,
             cancelled,
             affected,
+            allocated,
             released,
         })
     })
