@@ -339,6 +339,36 @@ fn cancelling_a_backorder_gives_free_stock_to_the_lines_short_again() {
 }
 
 #[test]
+#[ignore = "BUG: po cancel --remaining after a void leaves an order line waiting for units the PO will never bring (see report)"]
+fn cancelling_the_rest_of_a_po_after_a_void_strands_no_order_line() {
+    // PO-00001 orders 10 W for SO-00001 (5) and SO-00002 (5). The first 5 arrive and are
+    // reserved for SO-00001, which is then voided: its link turns surplus and the 5 become free
+    // stock. The vendor bills 5 (marking SO-00002's link billed) and the rest is cancelled: the PO
+    // is closed with nothing left to receive, yet SO-00002's link still waits for 5 units, so its
+    // line is never given the 5 free units and no backorder run will ever cover it.
+    let env = shop();
+    for _ in 0..2 {
+        env.ok(&[
+            "so",
+            "create",
+            "--customer",
+            "Bob",
+            "--item",
+            "W:5",
+            "--confirm",
+            "--no-backorder",
+        ]);
+    }
+    env.ok(&["backorder", "bulk", "--all"]);
+    env.ok(&["po", "issue", "PO-00001"]);
+    env.ok(&["po", "receive", "PO-00001", "--item", "W=5"]);
+    env.ok(&["so", "void", "SO-00001"]);
+    env.ok(&["bill", "record", "PO-00001", "--item", "W=5"]);
+    env.ok(&["po", "cancel", "PO-00001", "--remaining"]);
+    clean(&env, "po cancel --remaining after a void");
+}
+
+#[test]
 fn backup_copies_a_consistent_database_that_doctor_passes_and_restores() {
     let env = shop();
     story(&env);
