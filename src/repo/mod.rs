@@ -378,6 +378,16 @@ pub fn explain(err: &anyhow::Error, path: &Path, wait_secs: u32) -> Option<Strin
             "the database {} is read-only (file or folder permissions); nothing was changed",
             path.display()
         )),
+        ErrorCode::DatabaseCorrupt => Some(format!(
+            "the database {} is damaged (SQLite: {e}); nothing was changed. Run `stockroom --db {} doctor` to see what, \
+             and restore the last good backup (README, Reliability)",
+            path.display(),
+            path.display()
+        )),
+        ErrorCode::DiskFull => Some(format!(
+            "the disk holding {} is full; nothing was changed; free some space and retry",
+            path.display()
+        )),
         _ => None,
     }
 }
@@ -388,5 +398,45 @@ pub(crate) fn opt<T>(r: rusqlite::Result<T>) -> rusqlite::Result<Option<T>> {
         Ok(v) => Ok(Some(v)),
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exit::Exit;
+
+    /// As root, file modes cannot make a database read-only for a test; a connection opened
+    /// read-only gets the very error SQLite gives a writer on a read-only file.
+    #[test]
+    fn a_write_to_a_read_only_database_is_refused_with_a_clear_message() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("ro.db");
+        Connection::open(&path)?.execute_batch("CREATE TABLE t (x INTEGER)")?;
+        let c = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let err = anyhow::Error::from(
+            c.execute("INSERT INTO t VALUES (1)", [])
+                .err()
+                .ok_or_else(|| anyhow::anyhow!("the write went through"))?,
+        );
+        assert_eq!(crate::exit::classify(&err), Exit::Refused);
+        let msg = explain(&err, &path, 30).unwrap_or_default();
+        assert!(
+            msg.contains("read-only") && msg.contains("nothing was changed"),
+            "{msg}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_damaged_database_is_explained() {
+        let e = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            None,
+        );
+        let err = anyhow::Error::from(e);
+        assert_eq!(crate::exit::classify(&err), Exit::Failure);
+        let msg = explain(&err, Path::new("x.db"), 30).unwrap_or_default();
+        assert!(msg.contains("damaged") && msg.contains("doctor"), "{msg}");
     }
 }
