@@ -152,6 +152,8 @@ fn run_command(app: &App, command: Command) -> Result<()> {
         Command::Bill(c) => bill::run(app, c),
         Command::Report(c) => report::run(app, c),
         Command::History(a) => history::run(app, a),
+        Command::Doctor(a) => doctor::run(app, a),
+        Command::Backup(a) => backup::run(app, a),
         Command::Completions(a) => {
             let mut out = app.out()?;
             let mut buf = Vec::new();

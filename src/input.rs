@@ -47,7 +47,7 @@ pub fn parse_csv(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<CsvR
     let header = match records.next() {
         None => {
             return Err(UserError::refused(format!(
-                "the file is empty; expected a header row: {}",
+                "line 1: the file is empty; expected a header row with the columns {}",
                 known.join(",")
             ))
             .into())
@@ -67,15 +67,17 @@ pub fn parse_csv(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<CsvR
             return Err(UserError::refused(format!(
                 "line 1, column {}: unknown column '{}'; the columns are: {}",
                 i + 1,
-                name.chars().take(40).collect::<String>(),
+                stockroom_core::ident::excerpt(&name),
                 known.join(",")
             ))
             .into());
         }
         if columns.contains(&name) {
-            return Err(
-                UserError::refused(format!("line 1: column '{name}' appears twice")).into(),
-            );
+            return Err(UserError::refused(format!(
+                "line 1, column {}: column '{name}' appears twice",
+                i + 1
+            ))
+            .into());
         }
         columns.push(name);
     }
@@ -111,9 +113,20 @@ pub fn parse_csv(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<CsvR
         {
             continue; // blank line
         }
-        if rec.len() != columns.len() {
+        if rec.len() < columns.len() {
             problems.push(format!(
-                "line {line}: {} field(s), the header has {}",
+                "line {line}, column {} ({}): missing; the row has {} field(s), the header has {}",
+                rec.len() + 1,
+                columns[rec.len()],
+                rec.len(),
+                columns.len()
+            ));
+            continue;
+        }
+        if rec.len() > columns.len() {
+            problems.push(format!(
+                "line {line}, column {}: a field beyond the header; the row has {} field(s), the header has {}",
+                columns.len() + 1,
                 rec.len(),
                 columns.len()
             ));

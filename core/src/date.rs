@@ -21,9 +21,9 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape_ok {
-        return Err(DateError(s.to_string()));
+        return Err(DateError(crate::ident::excerpt(s)));
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| DateError(s.to_string()))
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| DateError(crate::ident::excerpt(s)))
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).

@@ -28,6 +28,25 @@ pub enum IdentError {
     BadWarehouseCode(String),
 }
 
+/// User input as shown inside an error message: control characters escaped (so the message stays
+/// one line) and anything past 60 characters cut, so a 10,000-character cell gives a readable error.
+pub fn excerpt(s: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A stock-keeping unit: letters, digits, `-`, `_`, `.`, `/`; at most 64 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sku(String);
@@ -39,13 +58,13 @@ impl Sku {
             return Err(IdentError::EmptySku);
         }
         if s.chars().count() > 64 {
-            return Err(IdentError::LongSku(s.chars().take(64).collect()));
+            return Err(IdentError::LongSku(excerpt(s)));
         }
         if !s
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
         {
-            return Err(IdentError::BadSku(s.to_string()));
+            return Err(IdentError::BadSku(excerpt(s)));
         }
         Ok(Self(s.to_string()))
     }
@@ -91,7 +110,7 @@ pub fn validate_warehouse_code(s: &str) -> Result<String, IdentError> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(IdentError::BadWarehouseCode(s.to_string()));
+        return Err(IdentError::BadWarehouseCode(excerpt(s)));
     }
     Ok(t.to_ascii_uppercase())
 }
@@ -144,7 +163,7 @@ impl DocNumber {
     pub fn parse_kind(s: &str, kind: DocKind) -> Result<Self, IdentError> {
         match s.parse::<DocNumber>() {
             Ok(d) if d.kind == kind => Ok(d),
-            _ => Err(IdentError::BadDocNumber(s.to_string())),
+            _ => Err(IdentError::BadDocNumber(excerpt(s))),
         }
     }
 }
@@ -152,7 +171,7 @@ impl DocNumber {
 impl FromStr for DocNumber {
     type Err = IdentError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || IdentError::BadDocNumber(s.to_string());
+        let bad = || IdentError::BadDocNumber(excerpt(s));
         let (prefix, digits) = s.trim().split_once('-').ok_or_else(bad)?;
         let kind = DocKind::ALL
             .into_iter()
@@ -243,7 +262,7 @@ pub fn validate_email(s: &str) -> Result<String, IdentError> {
         {
             Ok(t.to_string())
         }
-        _ => Err(IdentError::BadEmail(t.to_string())),
+        _ => Err(IdentError::BadEmail(excerpt(t))),
     }
 }
 
@@ -258,7 +277,7 @@ pub fn validate_pan(s: &str) -> Result<String, IdentError> {
     if ok {
         Ok(t)
     } else {
-        Err(IdentError::BadPan(s.trim().to_string()))
+        Err(IdentError::BadPan(excerpt(s.trim())))
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod backorder;
 pub mod date;
+pub mod doctor;
 pub mod hold;
 pub mod ident;
 pub mod metrics;

@@ -70,7 +70,7 @@ pub fn parse_fixed(
     }
     let invalid = || NumError::Invalid {
         what,
-        input: input.to_string(),
+        input: crate::ident::excerpt(input),
     };
     let (negative, body) = match s.as_bytes()[0] {
         b'-' => (true, &s[1..]),
@@ -94,14 +94,14 @@ pub fn parse_fixed(
         if frac[scale as usize..].bytes().any(|b| b != b'0') {
             return Err(NumError::TooManyDecimals {
                 what,
-                input: input.to_string(),
+                input: crate::ident::excerpt(input),
                 max: scale,
             });
         }
     }
     let out_of_range = || NumError::OutOfRange {
         what,
-        input: input.to_string(),
+        input: crate::ident::excerpt(input),
         limit: format_fixed(max_abs, scale, scale),
     };
     let mut value: i64 = 0;
@@ -175,7 +175,7 @@ macro_rules! fixed_type {
             pub fn parse_positive(s: &str) -> Result<Self, NumError> {
                 let v = Self::parse(s)?;
                 if v.0 <= 0 {
-                    return Err(NumError::NotPositive { what: $what, input: s.trim().to_string() });
+                    return Err(NumError::NotPositive { what: $what, input: crate::ident::excerpt(s.trim()) });
                 }
                 Ok(v)
             }
@@ -183,7 +183,7 @@ macro_rules! fixed_type {
             pub fn parse_non_negative(s: &str) -> Result<Self, NumError> {
                 let v = Self::parse(s)?;
                 if v.0 < 0 {
-                    return Err(NumError::Negative { what: $what, input: s.trim().to_string() });
+                    return Err(NumError::Negative { what: $what, input: crate::ident::excerpt(s.trim()) });
                 }
                 Ok(v)
             }
@@ -285,7 +285,7 @@ impl Percent {
         if p.raw() > 100 * 10_000 {
             return Err(NumError::OutOfRange {
                 what: "percentage",
-                input: s.trim().to_string(),
+                input: crate::ident::excerpt(s.trim()),
                 limit: "100".into(),
             });
         }

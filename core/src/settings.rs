@@ -120,7 +120,7 @@ pub fn find(key: &str) -> Result<&'static Setting, SettingError> {
         .iter()
         .find(|s| s.key == key)
         .ok_or_else(|| SettingError::Unknown {
-            key: key.to_string(),
+            key: crate::ident::excerpt(key),
             known: SETTINGS
                 .iter()
                 .map(|s| s.key)
@@ -135,7 +135,7 @@ pub fn validate(key: &str, value: &str) -> Result<String, SettingError> {
     let v = value.trim();
     let bad = |expected: &str| SettingError::BadValue {
         key: key.to_string(),
-        value: value.to_string(),
+        value: crate::ident::excerpt(value),
         expected: expected.to_string(),
     };
     match s.kind {

@@ -37,8 +37,12 @@ pub fn run(app: &App, cmd: ConfigCmd) -> Result<()> {
             let mut db = db;
             let v = settings::validate(&key, &value)?;
             let s = settings::find(&key)?;
-            master::config_set(&mut db, s.key, &v)?;
+            let changed = master::config_set(&mut db, s.key, &v)?;
             app.ui.say(format!("{} = {v}", s.key));
+            for (so, status) in &changed {
+                app.ui
+                    .say(format!("  {so} is now {status} under the new rule"));
+            }
             app.out()?.show(&output::setting(s, &v))
         }
     }

@@ -3,10 +3,12 @@
 //! the result to the output module. No rule lives here.
 
 pub mod backorder;
+pub mod backup;
 pub mod bill;
 pub mod config;
 pub mod customer;
 pub mod demo;
+pub mod doctor;
 pub mod history;
 pub mod init;
 pub mod item;
@@ -115,6 +117,10 @@ pub enum Command {
     Report(report::ReportCmd),
     /// The event log of a document, item, vendor, customer or warehouse
     History(history::HistoryArgs),
+    /// Check every invariant (stock, orders, purchase orders, links, event log, file); exit 1 with a table of problems
+    Doctor(doctor::DoctorArgs),
+    /// Copy the database to FILE with SQLite's online backup (safe while others work)
+    Backup(backup::BackupArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }

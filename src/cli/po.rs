@@ -189,6 +189,12 @@ pub fn run(app: &App, cmd: PoCmd) -> Result<()> {
                     a.qty, a.sku, a.so
                 ));
             }
+            for a in &r.allocated {
+                app.ui.say(format!(
+                    "  {} {} reserved for {} from free stock",
+                    a.sku, a.qty, a.so
+                ));
+            }
             for so in &r.released {
                 app.ui.say(format!("  {so} is released from hold"));
             }
@@ -221,6 +227,12 @@ pub fn run(app: &App, cmd: PoCmd) -> Result<()> {
                 } else {
                     app.ui.say(format!("  {so} lost backordered units on {n}"));
                 }
+            }
+            for a in &r.allocated {
+                app.ui.say(format!(
+                    "  {} {} reserved for {} from free stock",
+                    a.sku, a.qty, a.so
+                ));
             }
             for so in &r.released {
                 app.ui.say(format!("  {so} is released from hold"));

@@ -1,15 +1,30 @@
 //! Master data writes: settings, warehouses, vendors, customers, items.
 
 use crate::exit::UserError;
+use crate::ops::effects::refresh_so;
 use crate::repo::{Customer, Db, Item, NewItem, Vendor, Warehouse};
 use anyhow::Result;
+use stockroom_core::{DocKind, DocNumber, SoStatus};
 
-/// `config set KEY VALUE`: the value is already validated by the core.
-pub fn config_set(db: &mut Db, key: &str, value: &str) -> Result<()> {
+/// `config set KEY VALUE`: the value is already validated by the core. A new `hold_release` rule applies to the orders already waiting, in the same
+/// transaction: each order on hold or with an open backorder link is held or released under it.
+/// Returns the orders whose status changed.
+pub fn config_set(db: &mut Db, key: &str, value: &str) -> Result<Vec<(DocNumber, SoStatus)>> {
     db.write(|c| {
         let old = c.setting(key)?;
         c.set_setting(key, value)?;
-        c.event("config", "set", &format!("{key}: '{old}' -> '{value}'"))
+        c.event("config", "set", &format!("{key}: '{old}' -> '{value}'"))?;
+        let mut changed = Vec::new();
+        if key == "hold_release" && old != value {
+            for id in c.list_so_ids_held_or_linked()? {
+                let before = c.find_sales_order(id)?.map(|s| s.status);
+                let after = refresh_so(c, id)?.status;
+                if before != Some(after) {
+                    changed.push((DocNumber::new(DocKind::SalesOrder, id), after));
+                }
+            }
+        }
+        Ok(changed)
     })
 }
 

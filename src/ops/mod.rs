@@ -5,7 +5,9 @@
 pub mod backorder_bulk;
 pub mod backorder_create;
 pub mod backorder_plan;
+pub mod backup;
 pub mod bill_record;
+pub mod doctor;
 pub mod effects;
 pub mod hold;
 pub mod item_import;

@@ -242,6 +242,8 @@ pub struct CancelReport {
     pub cancelled: Vec<(String, Qty)>,
     /// Orders whose backordered units were cancelled, with what each now has uncovered.
     pub affected: Vec<(DocNumber, Qty)>,
+    /// Free stock reserved for the lines whose backorder was cancelled (SPEC §3.3).
+    pub allocated: Vec<Allocation>,
     pub released: Vec<DocNumber>,
 }
 
@@ -266,6 +268,8 @@ pub fn po_cancel(
         }
         let mut cancelled = Vec::new();
         let mut sos = BTreeSet::new();
+        // (item, warehouse) of the order lines that lose backordered units
+        let mut uncovered_again = BTreeSet::new();
         let mut links_all = Vec::new();
         for l in &lines {
             links_all.extend(c.links_of_po_line(l.id)?);
@@ -288,6 +292,8 @@ pub fn po_cancel(
                 if cut.is_positive() {
                     l.link.cancelled += cut;
                     sos.insert(l.so_id);
+                    let so_line = c.get_so_line(l.so_line_id)?;
+                    uncovered_again.insert((so_line.item_id, so_line.warehouse_id));
                     c.event(
                         &DocNumber::new(DocKind::SalesOrder, l.so_id).to_string(),
                         "backorder cancelled",
@@ -316,6 +322,14 @@ pub fn po_cancel(
             &parts.join(", "),
         )?;
         let po = refresh_po(c, po.id)?;
+        // lines short again may take free stock that is already on the shelf
+        let mut allocated = Vec::new();
+        for (item, wh) in uncovered_again {
+            for a in allocate_free(c, item, wh)? {
+                sos.insert(a.so.id);
+                allocated.push(a);
+            }
+        }
         let released = refresh_sos(c, &sos, &held)?;
         let mut affected = Vec::new();
         for id in &sos {
@@ -327,6 +341,7 @@ pub fn po_cancel(
             status: po.status,
             cancelled,
             affected,
+            allocated,
             released,
         })
     })

@@ -655,3 +655,26 @@ pub fn so_backorder(l: &LinkRow) -> Record {
         .with("state", Value::text(link_state(&l.link)))
         .with("waiting_for", Value::text(waiting))
 }
+
+pub const VIOLATION_COLUMNS: &[&str] = &["check", "subject", "detail"];
+
+/// One broken invariant found by `doctor`.
+pub fn violation(v: &stockroom_core::doctor::Violation) -> Record {
+    Record::new()
+        .with("check", Value::text(v.check.as_str()))
+        .with("subject", Value::text(&v.subject))
+        .with("detail", Value::text(&v.detail))
+}
+
+pub const BACKUP_COLUMNS: &[&str] = &["database", "backup", "bytes"];
+
+/// A finished `backup`.
+pub fn backup(database: &std::path::Path, backup: &std::path::Path, bytes: u64) -> Record {
+    Record::new()
+        .with("database", Value::text(database.display().to_string()))
+        .with("backup", Value::text(backup.display().to_string()))
+        .with(
+            "bytes",
+            Value::Int(i64::try_from(bytes).unwrap_or(i64::MAX)),
+        )
+}

@@ -1,12 +1,14 @@
 //! The repository: the only code that speaks SQL. It opens the database (pragmas, migrations),
 //! runs every write in one `BEGIN IMMEDIATE` transaction, and offers typed queries per aggregate.
 
+mod doctor;
 mod master;
 mod purchase;
 mod report;
 mod sales;
 mod stock;
 
+pub use doctor::*;
 pub use master::*;
 pub use purchase::*;
 pub use sales::*;
@@ -279,10 +281,32 @@ impl Db {
     }
 
     /// Copies the whole database to `dest` with SQLite's online backup (safe while others write).
+    /// All pages are copied in one step under one read lock, so the copy is one consistent
+    /// snapshot and a busy writer can never make the backup start over again and again (which a
+    /// page-by-page backup does whenever another process writes between its steps).
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        self.conn
-            .backup(rusqlite::DatabaseName::Main, dest, None)
-            .with_context(|| format!("backing up to {}", dest.display()))
+        use rusqlite::backup::{Backup, StepResult};
+        let context = || format!("backing up to {}", dest.display());
+        let mut dst = Connection::open(dest).with_context(context)?;
+        let deadline =
+            std::time::Instant::now() + Duration::from_secs(u64::from(self.wait_secs.max(1)));
+        let backup = Backup::new(&self.conn, &mut dst).with_context(context)?;
+        loop {
+            match backup.step(-1).with_context(context)? {
+                StepResult::Done => return Ok(()),
+                StepResult::More => {}
+                StepResult::Busy | StepResult::Locked if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                _ => {
+                    return Err(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                        None,
+                    ))
+                    .with_context(context)
+                }
+            }
+        }
     }
 }
 
@@ -356,6 +380,16 @@ pub fn explain(err: &anyhow::Error, path: &Path, wait_secs: u32) -> Option<Strin
             "the database {} is read-only (file or folder permissions); nothing was changed",
             path.display()
         )),
+        ErrorCode::DatabaseCorrupt => Some(format!(
+            "the database {} is damaged (SQLite: {e}); nothing was changed. Run `stockroom --db {} doctor` to see what, \
+             and restore the last good backup (README, Reliability)",
+            path.display(),
+            path.display()
+        )),
+        ErrorCode::DiskFull => Some(format!(
+            "the disk holding {} is full; nothing was changed; free some space and retry",
+            path.display()
+        )),
         _ => None,
     }
 }
@@ -366,5 +400,45 @@ pub(crate) fn opt<T>(r: rusqlite::Result<T>) -> rusqlite::Result<Option<T>> {
         Ok(v) => Ok(Some(v)),
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exit::Exit;
+
+    /// As root, file modes cannot make a database read-only for a test; a connection opened
+    /// read-only gets the very error SQLite gives a writer on a read-only file.
+    #[test]
+    fn a_write_to_a_read_only_database_is_refused_with_a_clear_message() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("ro.db");
+        Connection::open(&path)?.execute_batch("CREATE TABLE t (x INTEGER)")?;
+        let c = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let err = anyhow::Error::from(
+            c.execute("INSERT INTO t VALUES (1)", [])
+                .err()
+                .ok_or_else(|| anyhow::anyhow!("the write went through"))?,
+        );
+        assert_eq!(crate::exit::classify(&err), Exit::Refused);
+        let msg = explain(&err, &path, 30).unwrap_or_default();
+        assert!(
+            msg.contains("read-only") && msg.contains("nothing was changed"),
+            "{msg}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_damaged_database_is_explained() {
+        let e = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            None,
+        );
+        let err = anyhow::Error::from(e);
+        assert_eq!(crate::exit::classify(&err), Exit::Failure);
+        let msg = explain(&err, Path::new("x.db"), 30).unwrap_or_default();
+        assert!(msg.contains("damaged") && msg.contains("doctor"), "{msg}");
     }
 }

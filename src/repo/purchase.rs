@@ -709,3 +709,17 @@ impl Conn<'_> {
         Ok(())
     }
 }
+
+impl Conn<'_> {
+    /// Orders a change of the `hold_release` rule may hold or release: those on hold and those
+    /// with an open backorder link.
+    pub fn list_so_ids_held_or_linked(&self) -> Result<Vec<i64>> {
+        let mut st = self.c.prepare_cached(
+            "SELECT id FROM sales_orders WHERE status = 'on_hold' \
+             UNION SELECT l.so_id FROM backorder_links bl JOIN so_lines l ON l.id = bl.so_line_id \
+             WHERE bl.state = 'open' ORDER BY 1",
+        )?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
