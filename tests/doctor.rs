@@ -339,7 +339,6 @@ fn cancelling_a_backorder_gives_free_stock_to_the_lines_short_again() {
 }
 
 #[test]
-#[ignore = "BUG: po cancel --remaining after a void leaves an order line waiting for units the PO will never bring (see report)"]
 fn cancelling_the_rest_of_a_po_after_a_void_strands_no_order_line() {
     // PO-00001 orders 10 W for SO-00001 (5) and SO-00002 (5). The first 5 arrive and are
     // reserved for SO-00001, which is then voided: its link turns surplus and the 5 become free

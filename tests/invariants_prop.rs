@@ -581,6 +581,14 @@ fn check_sequence(rule: usize, stock: [u32; 2], ops: &[Op]) -> Result<(), TestCa
             );
         }
     }
+    // and the product's own checker agrees, once per sequence
+    let doctor = case.run(&["doctor"]);
+    prop_assert_eq!(
+        doctor,
+        0,
+        "doctor found a problem after:\n{}",
+        log.join("\n")
+    );
     Ok(())
 }
 

@@ -3,9 +3,11 @@
 //! their goods become ordinary stock) and every affected PO is reported (SPEC §3.7).
 
 use crate::exit::UserError;
-use crate::ops::effects::{allocate_free, get_so, reserve, Allocation};
+use crate::ops::effects::{allocate_free, get_so, refresh_so, reserve, settle_link, Allocation};
 use crate::repo::Db;
 use anyhow::Result;
+use std::collections::BTreeSet;
+use stockroom_core::hold::LinkState;
 use stockroom_core::{DocKind, DocNumber, SoStatus};
 
 #[derive(Debug, Clone)]
@@ -41,7 +43,6 @@ pub fn so_void(db: &mut Db, number: DocNumber) -> Result<VoidReport> {
             ))
             .into());
         }
-        let surplus_pos = c.surplus_links_of_so(so.id)?;
         let mut touched = Vec::new();
         for mut l in lines {
             let r = l.reserved;
@@ -49,6 +50,54 @@ pub fn so_void(db: &mut Db, number: DocNumber) -> Result<VoidReport> {
             reserve(c, &mut l, -r)?;
             touched.push((l.item_id, l.warehouse_id));
         }
+        // Units already received for this order's links were ordered on a PO line that other
+        // orders may wait on too: they go to those links first, as if the receipt had gone there.
+        let mut handed = Vec::new();
+        let mut others_touched = BTreeSet::new();
+        for mut mine in c.links_of_so(so.id)? {
+            if mine.link.state != LinkState::Open
+                || mine.link.dropship
+                || mine.link.delivered.is_zero()
+            {
+                continue;
+            }
+            let mut others = c.links_of_po_line(mine.po_line_id)?;
+            others.retain(|o| {
+                o.so_id != so.id && o.link.state == LinkState::Open && !o.link.dropship
+            });
+            others.sort_by_key(|o| o.key);
+            for o in &mut others {
+                let x = o.link.outstanding().min(mine.link.delivered);
+                if !x.is_positive() {
+                    continue;
+                }
+                mine.link.delivered -= x;
+                o.link.delivered += x;
+                if o.last_delivery.is_none() {
+                    o.last_delivery = mine.last_delivery;
+                }
+                settle_link(c, o, mine.last_delivery.unwrap_or(so.date))?;
+                c.update_link(&mine)?;
+                let mut line = c.get_so_line(o.so_line_id)?;
+                reserve(c, &mut line, x)?;
+                let other = DocNumber::new(DocKind::SalesOrder, o.so_id);
+                c.event(
+                    &other.to_string(),
+                    "backorder received",
+                    &format!(
+                        "{} +{x} reserved (received for {number}, which was voided)",
+                        o.sku
+                    ),
+                )?;
+                handed.push(Allocation {
+                    so: other,
+                    sku: o.sku.clone(),
+                    qty: x,
+                });
+                others_touched.insert(o.so_id);
+            }
+        }
+        let surplus_pos = c.surplus_links_of_so(so.id)?;
         so.status = SoStatus::Void;
         so.held_from = None;
         c.update_so_status(&so)?;
@@ -74,9 +123,12 @@ pub fn so_void(db: &mut Db, number: DocNumber) -> Result<VoidReport> {
         }
         touched.sort_unstable();
         touched.dedup();
-        let mut reallocated = Vec::new();
+        let mut reallocated = handed;
         for (item, wh) in touched {
             reallocated.extend(allocate_free(c, item, wh)?);
+        }
+        for id in others_touched {
+            refresh_so(c, id)?;
         }
         Ok(VoidReport {
             so: number,
