@@ -7,7 +7,7 @@ use crate::ops::backorder_plan::PlanReport;
 use crate::ops::so_confirm::{so_confirm, ConfirmOutcome};
 use crate::ops::so_create::{so_create, LineRequest, SoRequest};
 use crate::ops::so_import::{
-    so_import, ImportOptions, ImportRow, ACCEPTED as IMPORT_ACCEPTED, COLUMNS as IMPORT_COLUMNS,
+    self, ImportOptions, ACCEPTED as IMPORT_ACCEPTED, COLUMNS as IMPORT_COLUMNS,
     REQUIRED as IMPORT_REQUIRED,
 };
 use crate::ops::{so_invoice, so_package, so_ship, so_void};
@@ -420,6 +420,7 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
                 },
                 from: a.from.as_deref().map(parse_date).transpose()?,
                 to: a.to.as_deref().map(parse_date).transpose()?,
+                after_id: None,
             };
             let mut out = app.out()?;
             let mut list = out.list(output::SO_COLUMNS)?;
@@ -494,16 +495,10 @@ const IMPORTED_COLUMNS: &[&str] = &[
     "customer",
     "lines",
     "status",
+    "total",
 ];
 
 fn import(app: &App, db: &mut Db, a: ImportArgs) -> Result<()> {
-    let bytes = input::read_bytes(&a.file)?;
-    let csv = input::parse_csv(&bytes, IMPORT_ACCEPTED, IMPORT_REQUIRED)?;
-    let rows: Vec<ImportRow> = csv
-        .rows
-        .into_iter()
-        .map(|(line, cells)| ImportRow { line, cells })
-        .collect();
     let opt = ImportOptions {
         default_channel: a
             .channel
@@ -518,83 +513,86 @@ fn import(app: &App, db: &mut Db, a: ImportArgs) -> Result<()> {
         skip_invalid: a.skip_invalid,
         warehouse: validate_warehouse_code(&a.warehouse)?,
     };
-    let report = so_import(db, &rows, &opt)?;
+    let reader = input::open(&a.file)?;
+    so_import::stage(db, &opt, |row| {
+        input::for_each_row(reader, IMPORT_ACCEPTED, IMPORT_REQUIRED, row)
+    })?;
+    let mut reject_cols: Vec<&'static str> = IMPORT_COLUMNS.to_vec();
+    reject_cols.push("reason");
+    let mut rejects = match (&a.rejects, a.skip_invalid) {
+        (Some(path), true) => Some(output::CsvFile::create(path, &reject_cols)?),
+        _ => None,
+    };
+    let report = so_import::import_staged(db, &opt, &mut |r| {
+        let Some(file) = rejects.as_mut() else {
+            return Ok(());
+        };
+        let mut rec = Record::new();
+        for (i, c) in IMPORT_COLUMNS.iter().enumerate() {
+            rec.push(c, Value::text(r.cells.get(i).cloned().unwrap_or_default()));
+        }
+        rec.push(
+            "reason",
+            Value::text(format!("line {}: {}", r.line, r.reason)),
+        );
+        file.row(&rec)
+    })?;
+    if let Some(file) = rejects.take() {
+        file.finish()?;
+    }
+    let c = db.conn();
     let mut out = app.out()?;
     let mut list = out.list(IMPORTED_COLUMNS)?;
-    for o in &report.imported {
+    let filter = SoFilter {
+        after_id: Some(report.first_after),
+        ..Default::default()
+    };
+    c.for_each_sales_order(&filter, |so| {
         list.row(
             &Record::new()
-                .with("number", Value::text(o.so.to_string()))
-                .with("channel", Value::text(&o.channel))
-                .with("external_id", Value::text(&o.external_id))
-                .with("date", Value::Date(o.date))
-                .with("customer", Value::text(&o.customer))
-                .with("lines", Value::Int(o.lines as i64))
                 .with(
-                    "status",
-                    Value::text(if opt.confirm.is_some() {
-                        "confirmed"
-                    } else {
-                        "draft"
-                    }),
-                ),
-        )?;
-    }
+                    "number",
+                    Value::text(DocNumber::new(DocKind::SalesOrder, so.id).to_string()),
+                )
+                .with("channel", Value::opt_text(so.channel))
+                .with("external_id", Value::opt_text(so.external_id))
+                .with("date", Value::Date(so.date))
+                .with("customer", Value::text(so.customer))
+                .with("lines", Value::Int(so.line_count))
+                .with("status", Value::text(so.status.as_str()))
+                .with("total", Value::Money(so.total)),
+        )
+    })?;
     list.finish()?;
-    let short: usize = report
-        .confirmed
-        .iter()
-        .filter(|o| !o.shortfalls.is_empty())
-        .count();
     app.ui.say(format!(
-        "Imported {} order(s), skipped {} already imported{}{}{}.",
-        report.imported.len(),
+        "Imported {} order(s) ({} lines), skipped {} already imported{}{}{}.",
+        report.orders,
+        report.lines,
         report.skipped_existing,
-        if report.created_customers.is_empty() {
+        if report.created_customers == 0 {
             String::new()
         } else {
-            format!(", created {} customer(s)", report.created_customers.len())
+            format!(", created {} customer(s)", report.created_customers)
         },
         if opt.confirm.is_some() {
             format!(
-                ", confirmed {} ({short} with a shortfall for `backorder bulk`)",
-                report.confirmed.len()
+                ", confirmed {} ({} with a shortfall for `backorder bulk`)",
+                report.confirmed, report.confirmed_short
             )
         } else {
             String::new()
         },
-        if report.rejected.is_empty() {
+        if report.rejected_rows == 0 {
             String::new()
         } else {
-            format!(", rejected {} row(s)", report.rejected.len())
+            format!(", rejected {} row(s)", report.rejected_rows)
         }
     ));
-    if !report.rejected.is_empty() {
+    if report.rejected_rows > 0 {
         let path = a.rejects.unwrap_or_default();
-        let mut cols: Vec<&'static str> = IMPORT_COLUMNS.to_vec();
-        cols.push("reason");
-        let recs: Vec<Record> = report
-            .rejected
-            .iter()
-            .map(|r| {
-                let mut rec = Record::new();
-                for c in IMPORT_COLUMNS {
-                    rec.push(
-                        c,
-                        Value::text(r.row.cells.get(*c).cloned().unwrap_or_default()),
-                    );
-                }
-                rec.push(
-                    "reason",
-                    Value::text(format!("line {}: {}", r.row.line, r.reason)),
-                );
-                rec
-            })
-            .collect();
-        output::write_csv_file(&path, &cols, &recs)?;
         return Err(UserError::partial(format!(
             "{} row(s) rejected and written to {} with the reason for each; fix them and import that file again",
-            report.rejected.len(),
+            report.rejected_rows,
             path.display()
         ))
         .into());

@@ -52,6 +52,48 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
             req.warehouse
         ))
     })?;
+    let mut items = Vec::with_capacity(req.lines.len());
+    for l in &req.lines {
+        let item = c.find_item(&l.sku)?.ok_or_else(|| {
+            UserError::not_found(format!(
+                "no item with SKU '{}'; see `stockroom item list`",
+                l.sku
+            ))
+        })?;
+        items.push(ItemRef {
+            id: item.id,
+            sku: item.sku,
+            rate: item.rate,
+        });
+    }
+    write_so(c, customer.id, &customer.name, wh.id, req, &items)
+}
+
+/// An item as a new order line needs it.
+#[derive(Debug, Clone)]
+pub struct ItemRef {
+    pub id: i64,
+    pub sku: String,
+    /// The selling rate, the line's default.
+    pub rate: Money,
+}
+
+/// Writes a draft order whose customer, warehouse and items (`items[i]` for `req.lines[i]`) are
+/// already resolved; prices its lines and totals.
+pub fn write_so(
+    c: &Conn,
+    customer_id: i64,
+    customer: &str,
+    warehouse_id: i64,
+    req: &SoRequest,
+    items: &[ItemRef],
+) -> Result<i64> {
+    if req.lines.is_empty() || req.lines.len() != items.len() {
+        return Err(UserError::usage(
+            "a sales order needs at least one line: --item SKU:QTY[@RATE]",
+        )
+        .into());
+    }
     if let Some(s) = req.shipment_date {
         if s < req.date {
             return Err(UserError::refused(format!(
@@ -62,13 +104,7 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
         }
     }
     let mut lines = Vec::with_capacity(req.lines.len());
-    for (i, l) in req.lines.iter().enumerate() {
-        let item = c.find_item(&l.sku)?.ok_or_else(|| {
-            UserError::not_found(format!(
-                "no item with SKU '{}'; see `stockroom item list`",
-                l.sku
-            ))
-        })?;
+    for (i, (l, item)) in req.lines.iter().zip(items).enumerate() {
         let rate = l.rate.unwrap_or(item.rate);
         let amounts = line_amounts(&LineInput {
             quantity: l.quantity,
@@ -77,7 +113,7 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
             tax_rate: l.tax_rate,
         })
         .map_err(|e| UserError::refused(format!("line {} ({}): {e}", i + 1, item.sku)))?;
-        c.ensure_balance(item.id, wh.id)?;
+        c.ensure_balance(item.id, warehouse_id)?;
         lines.push(NewSoLine {
             line_no: i as i64 + 1,
             item_id: item.id,
@@ -98,8 +134,8 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
         .collect();
     let t = doc_totals(&amounts, &req.charges).map_err(|e| UserError::refused(e.to_string()))?;
     let id = c.insert_sales_order(&NewSalesOrder {
-        customer_id: customer.id,
-        warehouse_id: wh.id,
+        customer_id,
+        warehouse_id: warehouse_id,
         date: req.date,
         shipment_date: req.shipment_date,
         reference: req.reference.clone(),
@@ -114,7 +150,7 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
         total: t.total,
     })?;
     for l in &lines {
-        c.insert_so_line(id, wh.id, l)?;
+        c.insert_so_line(id, warehouse_id, l)?;
     }
     let number = DocNumber::new(DocKind::SalesOrder, id);
     let origin = match (&req.channel, &req.external_id) {
@@ -126,7 +162,7 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
         "created",
         &format!(
             "draft for {}, {} line(s), total {}{origin}",
-            customer.name,
+            customer,
             lines.len(),
             t.total
         ),

@@ -1,17 +1,22 @@
 //! `so import`: marketplace orders from CSV, one row per line, grouped into one order per
 //! (channel, external_id). Idempotent: an order already imported is skipped. All or nothing,
 //! unless `--skip-invalid`, which imports the valid orders and hands back the rejected rows.
+//!
+//! Streamed: the file's rows are staged in a TEMP table (no lock held while reading), then, in one
+//! IMMEDIATE transaction, read back order by order, validated and written. Memory stays flat
+//! whatever the file's size.
 
 use crate::exit::UserError;
-use crate::ops::so_confirm::{confirm_in, ConfirmOutcome};
-use crate::ops::so_create::{insert_so, LineRequest, SoRequest};
-use crate::repo::{Customer, Db};
+use crate::ops::so_confirm::confirm_in;
+use crate::ops::so_create::{write_so, ItemRef, LineRequest, SoRequest};
+use crate::repo::{Conn, Customer, Db, StagedRow};
 use anyhow::Result;
 use std::collections::HashMap;
 use stockroom_core::ident::validate_name;
 use stockroom_core::money::DocCharges;
 use stockroom_core::{parse_date, Date, DocKind, DocNumber, Money, Percent, Qty, Sku};
 
+/// The CSV columns, in the order cells are handed around.
 pub const COLUMNS: &[&str] = &[
     "channel",
     "external_id",
@@ -35,23 +40,20 @@ pub const ACCEPTED: &[&str] = &[
     "reason",
 ];
 
-/// One CSV data row: its line number and cells.
-#[derive(Debug, Clone)]
-pub struct ImportRow {
-    pub line: u64,
-    pub cells: HashMap<String, String>,
-}
-
-impl ImportRow {
-    pub fn get(&self, col: &str) -> &str {
-        self.cells.get(col).map_or("", |s| s.trim())
-    }
-}
+const CHANNEL: usize = 0;
+const EXTERNAL_ID: usize = 1;
+const DATE: usize = 2;
+const CUSTOMER: usize = 3;
+const SKU: usize = 4;
+const QUANTITY: usize = 5;
+const RATE: usize = 6;
 
 /// A row that was not imported, and why.
 #[derive(Debug, Clone)]
 pub struct Rejected {
-    pub row: ImportRow,
+    pub line: u64,
+    /// The cells in [`COLUMNS`] order (empty when the row could not be read).
+    pub cells: Vec<String>,
     pub reason: String,
 }
 
@@ -63,236 +65,361 @@ pub struct ImportOptions {
     pub warehouse: String,
 }
 
-/// One imported order.
-#[derive(Debug, Clone)]
-pub struct ImportedOrder {
-    pub so: DocNumber,
-    pub channel: String,
-    pub external_id: String,
-    pub customer: String,
-    pub date: Date,
-    pub lines: usize,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
-    pub imported: Vec<ImportedOrder>,
-    pub skipped_existing: usize,
-    pub created_customers: Vec<String>,
-    pub rejected: Vec<Rejected>,
-    pub confirmed: Vec<ConfirmOutcome>,
+    /// Orders numbered above this one were made by this import.
+    pub first_after: i64,
+    pub orders: u64,
+    pub lines: u64,
+    pub skipped_existing: u64,
+    pub created_customers: u64,
+    pub rejected_rows: u64,
+    pub confirmed: u64,
+    pub confirmed_short: u64,
 }
 
-struct Order {
-    channel: String,
-    external_id: String,
-    date: Date,
-    customer: String,
-    lines: Vec<LineRequest>,
-}
-
-/// Validates every row, then (one transaction) creates the new orders.
-pub fn so_import(db: &mut Db, rows: &[ImportRow], opt: &ImportOptions) -> Result<ImportReport> {
-    db.write(|c| {
-        // group rows into orders, keeping the file's order
-        let mut index: HashMap<(String, String), usize> = HashMap::new();
-        let mut groups: Vec<(String, String, Vec<usize>)> = Vec::new();
-        let mut errors: Vec<(usize, String)> = Vec::new();
-        for (i, row) in rows.iter().enumerate() {
-            let channel = match (row.get("channel"), &opt.default_channel) {
-                ("", Some(d)) => d.clone(),
-                ("", None) => {
-                    errors.push((i, "column channel: empty; give the channel in the file or with --channel".into()));
-                    continue;
+/// Stages the file's rows: `read` calls its argument with every row (`Err` = unreadable row).
+pub fn stage(
+    db: &mut Db,
+    opt: &ImportOptions,
+    read: impl FnOnce(
+        &mut dyn FnMut(u64, std::result::Result<&[String], String>) -> Result<()>,
+    ) -> Result<()>,
+) -> Result<()> {
+    db.stage(|c| {
+        c.create_import_stage(COLUMNS.len())?;
+        let mut row = StagedRow::default();
+        read(&mut |line, cells| {
+            row.line = line;
+            row.cells.clear();
+            row.problem = None;
+            let group = match cells {
+                Err(problem) => {
+                    row.cells.resize(COLUMNS.len(), String::new());
+                    row.problem = Some(problem);
+                    None
                 }
-                (ch, _) => ch.to_string(),
-            };
-            let ext = row.get("external_id").to_string();
-            if ext.is_empty() {
-                errors.push((i, "column external_id: empty".into()));
-                continue;
-            }
-            let key = (channel.to_lowercase(), ext.clone());
-            match index.get(&key) {
-                Some(g) => groups[*g].2.push(i),
-                None => {
-                    index.insert(key, groups.len());
-                    groups.push((channel, ext, vec![i]));
-                }
-            }
-        }
-        let mut items: HashMap<String, Option<()>> = HashMap::new();
-        let mut orders: Vec<Order> = Vec::new();
-        let mut report = ImportReport::default();
-        for (channel, ext, members) in groups {
-            if c.find_sales_order_by_external(&channel, &ext)?.is_some() {
-                report.skipped_existing += 1;
-                continue;
-            }
-            let first = &rows[members[0]];
-            let mut order_errors: Vec<(usize, String)> = Vec::new();
-            let date = parse_date(first.get("date"));
-            let customer = validate_name(first.get("customer"), "customer");
-            for &m in &members {
-                let row = &rows[m];
-                let mut err = |col: &str, msg: String| order_errors.push((m, format!("column {col}: {msg}")));
-                match parse_date(row.get("date")) {
-                    Err(e) => err("date", e.to_string()),
-                    Ok(d) if date.as_ref().ok() != Some(&d) => {
-                        err("date", format!("differs from the order's first row ({})", first.get("date")))
-                    }
-                    Ok(_) => {}
-                }
-                match validate_name(row.get("customer"), "customer") {
-                    Err(e) => err("customer", e.to_string()),
-                    Ok(cu) if customer.as_ref().ok().is_some_and(|f| !f.eq_ignore_ascii_case(&cu)) => {
-                        err("customer", format!("'{cu}' differs from the order's first row"))
-                    }
-                    Ok(_) => {}
-                }
-                match Sku::parse(row.get("sku")) {
-                    Err(e) => err("sku", e.to_string()),
-                    Ok(sku) => {
-                        let key = sku.as_str().to_lowercase();
-                        let known = match items.get(&key) {
-                            Some(k) => k.is_some(),
-                            None => {
-                                let k = c.find_item(sku.as_str())?.map(|_| ());
-                                items.insert(key, k);
-                                k.is_some()
-                            }
-                        };
-                        if !known {
-                            err("sku", format!("no item with SKU '{sku}'"));
+                Ok(cells) => {
+                    row.cells.extend(
+                        cells
+                            .iter()
+                            .take(COLUMNS.len())
+                            .map(|s| s.trim().to_string()),
+                    );
+                    if row.cells[CHANNEL].is_empty() {
+                        if let Some(d) = &opt.default_channel {
+                            row.cells[CHANNEL] = d.clone();
                         }
                     }
-                }
-                if let Err(e) = Qty::parse_positive(row.get("quantity")) {
-                    err("quantity", e.to_string());
-                }
-                if !row.get("rate").is_empty() {
-                    if let Err(e) = Money::parse_non_negative(row.get("rate")) {
-                        err("rate", e.named("rate").to_string());
+                    if row.cells[CHANNEL].is_empty() {
+                        row.problem = Some(
+                            "column channel: empty; give it in the file or with --channel".into(),
+                        );
+                        None
+                    } else if row.cells[EXTERNAL_ID].is_empty() {
+                        row.problem = Some("column external_id: empty".into());
+                        None
+                    } else {
+                        Some(format!(
+                            "{}\u{1f}{}",
+                            row.cells[CHANNEL].to_lowercase(),
+                            row.cells[EXTERNAL_ID]
+                        ))
                     }
                 }
-            }
-            if !order_errors.is_empty() {
-                // every row of a bad order is rejected with it
-                let bad: std::collections::HashSet<usize> = order_errors.iter().map(|e| e.0).collect();
-                for &m in &members {
-                    if !bad.contains(&m) {
-                        order_errors.push((m, format!("another row of order {channel}/{ext} is invalid")));
-                    }
-                }
-                errors.extend(order_errors);
-                continue;
-            }
-            let (Ok(date), Ok(customer)) = (date, customer) else {
-                continue;
             };
-            let lines = members
-                .iter()
-                .map(|&m| {
-                    let row = &rows[m];
-                    Ok(LineRequest {
-                        sku: row.get("sku").to_string(),
-                        quantity: Qty::parse_positive(row.get("quantity"))?,
-                        rate: match row.get("rate") {
-                            "" => None,
-                            r => Some(Money::parse_non_negative(r)?),
-                        },
-                        tax_rate: Percent::ZERO,
-                        discount: Money::ZERO,
-                    })
-                })
-                .collect::<Result<Vec<_>, stockroom_core::NumError>>()?;
-            orders.push(Order {
-                channel,
-                external_id: ext,
-                date,
-                customer,
-                lines,
+            c.stage_import_row(&row, group.as_deref())
+        })
+    })
+}
+
+/// One order's rows as they come off the stage.
+struct Group {
+    key: Option<String>,
+    rows: Vec<StagedRow>,
+}
+
+/// Per-run lookups, so that each customer and item is read once.
+struct Caches {
+    items: HashMap<String, Option<ItemRef>>,
+    customers: HashMap<String, Customer>,
+}
+
+/// Imports the staged rows in one transaction. `reject` hears each rejected row (only with
+/// `--skip-invalid`; without it any bad row refuses the whole file).
+pub fn import_staged(
+    db: &mut Db,
+    opt: &ImportOptions,
+    reject: &mut dyn FnMut(&Rejected) -> Result<()>,
+) -> Result<ImportReport> {
+    let result = db.write(|c| {
+        let wh = c.find_warehouse(&opt.warehouse)?.ok_or_else(|| {
+            UserError::not_found(format!("no warehouse '{}'; see `stockroom warehouse list`", opt.warehouse))
+        })?;
+        let mut report = ImportReport {
+            first_after: c.max_sales_order_id()?,
+            ..Default::default()
+        };
+        let mut caches = Caches {
+            items: HashMap::new(),
+            customers: HashMap::new(),
+        };
+        let mut errors: Vec<String> = Vec::new();
+        let mut current: Option<Group> = None;
+        let mut finish = |g: Group, errors: &mut Vec<String>, report: &mut ImportReport, caches: &mut Caches| -> Result<()> {
+            import_group(c, g, wh.id, opt, caches, errors, report, reject)
+        };
+        c.for_each_staged_row(COLUMNS.len(), |row, key| {
+            let same = matches!((&current, &key), (Some(g), Some(k)) if g.key.as_deref() == Some(k.as_str()));
+            if same {
+                if let Some(g) = current.as_mut() {
+                    g.rows.push(row);
+                }
+                return Ok(());
+            }
+            if let Some(g) = current.take() {
+                finish(g, &mut errors, &mut report, &mut caches)?;
+            }
+            current = Some(Group { key, rows: vec![row] });
+            Ok(())
+        })?;
+        if let Some(g) = current.take() {
+            finish(g, &mut errors, &mut report, &mut caches)?;
+        }
+        if !errors.is_empty() && !opt.skip_invalid {
+            let mut msg = format!(
+                "{} bad row(s), nothing was imported; fix them and import again (or pass --skip-invalid --rejects FILE):",
+                report.rejected_rows
+            );
+            for e in errors.iter().take(50) {
+                msg.push_str("\n  ");
+                msg.push_str(e);
+            }
+            if report.rejected_rows > 50 {
+                msg.push_str(&format!("\n  ... and {} more", report.rejected_rows - 50));
+            }
+            return Err(UserError::refused(msg).into());
+        }
+        if let Some(confirm_date) = opt.confirm {
+            let mut ids = Vec::new();
+            c.for_each_sales_order_after(report.first_after, |id, date| {
+                ids.push((id, date));
+                Ok(())
+            })?;
+            for (id, date) in ids {
+                let o = confirm_in(c, DocNumber::new(DocKind::SalesOrder, id), confirm_date.max(date))?;
+                report.confirmed += 1;
+                if !o.shortfalls.is_empty() {
+                    report.confirmed_short += 1;
+                }
+            }
+        }
+        c.drop_import_stage()?;
+        Ok(report)
+    });
+    if result.is_err() {
+        // the stage lives on the connection; leave nothing behind
+        let _ = db.stage(|c| c.drop_import_stage());
+    }
+    result
+}
+
+/// Validates one order's rows and writes it (or skips it when it exists, or rejects it).
+#[allow(clippy::too_many_arguments)]
+fn import_group(
+    c: &Conn,
+    g: Group,
+    warehouse_id: i64,
+    opt: &ImportOptions,
+    caches: &mut Caches,
+    errors: &mut Vec<String>,
+    report: &mut ImportReport,
+    reject: &mut dyn FnMut(&Rejected) -> Result<()>,
+) -> Result<()> {
+    let rows = g.rows;
+    let first = &rows[0];
+    let mut problems: Vec<(usize, String)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(p) = &r.problem {
+            problems.push((i, p.clone()));
+        }
+    }
+    if problems.is_empty() {
+        if c.find_sales_order_by_external(&first.cells[CHANNEL], &first.cells[EXTERNAL_ID])?
+            .is_some()
+        {
+            report.skipped_existing += 1;
+            return Ok(());
+        }
+    }
+    let date = parse_date(&first.cells[DATE]);
+    let customer = validate_name(&first.cells[CUSTOMER], "customer");
+    let mut lines = Vec::with_capacity(rows.len());
+    let mut items = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        if r.problem.is_some() {
+            continue;
+        }
+        let mut err = |col: &str, msg: String| problems.push((i, format!("column {col}: {msg}")));
+        match parse_date(&r.cells[DATE]) {
+            Err(e) => err("date", e.to_string()),
+            Ok(d) if date.as_ref().ok() != Some(&d) => err(
+                "date",
+                format!("differs from the order's first row ({})", first.cells[DATE]),
+            ),
+            Ok(_) => {}
+        }
+        match validate_name(&r.cells[CUSTOMER], "customer") {
+            Err(e) => err("customer", e.to_string()),
+            Ok(cu)
+                if customer
+                    .as_ref()
+                    .ok()
+                    .is_some_and(|f| !f.eq_ignore_ascii_case(&cu)) =>
+            {
+                err(
+                    "customer",
+                    format!(
+                        "'{}' differs from the order's first row",
+                        stockroom_core::ident::excerpt(&cu)
+                    ),
+                )
+            }
+            Ok(_) => {}
+        }
+        let item = match Sku::parse(&r.cells[SKU]) {
+            Err(e) => {
+                err("sku", e.to_string());
+                None
+            }
+            Ok(sku) => {
+                let key = sku.as_str().to_lowercase();
+                if !caches.items.contains_key(&key) {
+                    let found = c.find_item(sku.as_str())?.map(|i| ItemRef {
+                        id: i.id,
+                        sku: i.sku,
+                        rate: i.rate,
+                    });
+                    caches.items.insert(key.clone(), found);
+                }
+                let found = caches.items.get(&key).cloned().flatten();
+                if found.is_none() {
+                    err("sku", format!("no item with SKU '{sku}'"));
+                }
+                found
+            }
+        };
+        let quantity = Qty::parse_positive(&r.cells[QUANTITY])
+            .map_err(|e| err("quantity", e.to_string()))
+            .ok();
+        let rate = match r.cells[RATE].as_str() {
+            "" => Some(None),
+            v => Money::parse_non_negative(v)
+                .map(Some)
+                .map_err(|e| err("rate", e.named("rate").to_string()))
+                .ok(),
+        };
+        if let (Some(item), Some(quantity), Some(rate)) = (item, quantity, rate) {
+            lines.push(LineRequest {
+                sku: item.sku.clone(),
+                quantity,
+                rate,
+                tax_rate: Percent::ZERO,
+                discount: Money::ZERO,
             });
+            items.push(item);
         }
-        if !errors.is_empty() {
-            errors.sort_by_key(|(i, _)| *i);
-            if !opt.skip_invalid {
-                let mut msg = format!(
-                    "{} bad row(s), nothing was imported; fix them and import again (or pass --skip-invalid --rejects FILE):",
-                    errors.iter().map(|e| e.0).collect::<std::collections::BTreeSet<_>>().len()
-                );
-                for (i, e) in errors.iter().take(50) {
-                    msg.push_str(&format!("\n  line {}, {e}", rows[*i].line));
+    }
+    if let Err(e) = &date {
+        if !problems.iter().any(|p| p.0 == 0) {
+            problems.push((0, format!("column date: {e}")));
+        }
+    }
+    let (Ok(date), Ok(customer), true) = (date, customer, problems.is_empty()) else {
+        // a bad order is rejected whole, every row with a reason
+        let mut reasons: Vec<Option<String>> = vec![None; rows.len()];
+        for (i, p) in problems {
+            match &mut reasons[i] {
+                Some(r) => {
+                    r.push_str("; ");
+                    r.push_str(&p);
                 }
-                if errors.len() > 50 {
-                    msg.push_str(&format!("\n  ... and {} more", errors.len() - 50));
-                }
-                return Err(UserError::refused(msg).into());
+                slot => *slot = Some(p),
             }
-            let mut by_row: Vec<(usize, String)> = Vec::new();
-            for (i, e) in errors {
-                match by_row.last_mut() {
-                    Some((j, reason)) if *j == i => {
-                        reason.push_str("; ");
-                        reason.push_str(&e);
-                    }
-                    _ => by_row.push((i, e)),
-                }
+        }
+        let name = format!("{}/{}", first.cells[CHANNEL], first.cells[EXTERNAL_ID]);
+        for (r, reason) in rows.iter().zip(reasons) {
+            let reason =
+                reason.unwrap_or_else(|| format!("another row of order {name} is invalid"));
+            report.rejected_rows += 1;
+            if errors.len() < 50 {
+                errors.push(format!("line {}, {reason}", r.line));
             }
-            report.rejected = by_row
-                .into_iter()
-                .map(|(i, reason)| Rejected {
-                    row: rows[i].clone(),
+            if opt.skip_invalid {
+                reject(&Rejected {
+                    line: r.line,
+                    cells: r.cells.clone(),
                     reason,
-                })
-                .collect();
+                })?;
+            }
         }
-        for o in &orders {
-            if c.find_customer(&o.customer)?.is_none() {
-                c.insert_customer(&Customer {
+        return Ok(());
+    };
+    if !errors.is_empty() && !opt.skip_invalid {
+        // the file will be refused: validate the rest, write nothing more
+        return Ok(());
+    }
+    let key = customer.to_lowercase();
+    if !caches.customers.contains_key(&key) {
+        let cu = match c.find_customer(&customer)? {
+            Some(cu) => cu,
+            None => {
+                let mut cu = Customer {
                     id: 0,
-                    name: o.customer.clone(),
+                    name: customer.clone(),
                     email: String::new(),
                     billing_address: String::new(),
                     shipping_address: String::new(),
                     pan: None,
-                })?;
-                c.event(&format!("customer:{}", o.customer), "created", &format!("by import of {} order {}", o.channel, o.external_id))?;
-                report.created_customers.push(o.customer.clone());
+                };
+                cu.id = c.insert_customer(&cu)?;
+                c.event(
+                    &format!("customer:{customer}"),
+                    "created",
+                    &format!(
+                        "by import of {} order {}",
+                        first.cells[CHANNEL], first.cells[EXTERNAL_ID]
+                    ),
+                )?;
+                report.created_customers += 1;
+                cu
             }
-            let id = insert_so(
-                c,
-                &SoRequest {
-                    customer: o.customer.clone(),
-                    warehouse: opt.warehouse.clone(),
-                    date: o.date,
-                    shipment_date: None,
-                    reference: o.external_id.clone(),
-                    notes: String::new(),
-                    channel: Some(o.channel.clone()),
-                    external_id: Some(o.external_id.clone()),
-                    lines: o.lines.clone(),
-                    charges: DocCharges::default(),
-                },
-            )?;
-            report.imported.push(ImportedOrder {
-                so: DocNumber::new(DocKind::SalesOrder, id),
-                channel: o.channel.clone(),
-                external_id: o.external_id.clone(),
-                customer: o.customer.clone(),
-                date: o.date,
-                lines: o.lines.len(),
-            });
-        }
-        if let Some(confirm_date) = opt.confirm {
-            let mut order: Vec<&ImportedOrder> = report.imported.iter().collect();
-            order.sort_by_key(|o| (o.date, o.so.id));
-            let mut confirmed = Vec::with_capacity(order.len());
-            for o in order {
-                confirmed.push(confirm_in(c, o.so, confirm_date.max(o.date))?);
-            }
-            report.confirmed = confirmed;
-        }
-        Ok(report)
-    })
+        };
+        caches.customers.insert(key.clone(), cu);
+    }
+    let Some(cu) = caches.customers.get(&key) else {
+        return Ok(());
+    };
+    write_so(
+        c,
+        cu.id,
+        &cu.name,
+        warehouse_id,
+        &SoRequest {
+            customer: cu.name.clone(),
+            warehouse: opt.warehouse.clone(),
+            date,
+            shipment_date: None,
+            reference: first.cells[EXTERNAL_ID].clone(),
+            notes: String::new(),
+            channel: Some(first.cells[CHANNEL].clone()),
+            external_id: Some(first.cells[EXTERNAL_ID].clone()),
+            lines,
+            charges: DocCharges::default(),
+        },
+        &items,
+    )?;
+    report.orders += 1;
+    report.lines += rows.len() as u64;
+    Ok(())
 }

@@ -283,7 +283,30 @@ pub fn render_table(columns: &[&'static str], recs: &[Record]) -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-/// Writes records to a CSV file (e.g. rejected import rows).
+/// A CSV file written row by row (e.g. rejected import rows).
+pub struct CsvFile {
+    w: csv::Writer<BufWriter<File>>,
+    columns: Vec<&'static str>,
+}
+
+impl CsvFile {
+    pub fn create(path: &Path, columns: &[&'static str]) -> Result<Self> {
+        let f = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(Self {
+            w: csv_out::header(BufWriter::new(f), columns)?,
+            columns: columns.to_vec(),
+        })
+    }
+    pub fn row(&mut self, rec: &Record) -> Result<()> {
+        csv_out::row(&mut self.w, &self.columns, rec)
+    }
+    pub fn finish(mut self) -> Result<()> {
+        self.w.flush()?;
+        Ok(())
+    }
+}
+
+/// Writes records to a CSV file.
 pub fn write_csv_file(path: &Path, columns: &[&'static str], recs: &[Record]) -> Result<()> {
     let f = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut c = csv_out::header(BufWriter::new(f), columns)?;

@@ -2,6 +2,7 @@
 //! runs every write in one `BEGIN IMMEDIATE` transaction, and offers typed queries per aggregate.
 
 mod doctor;
+mod import;
 mod master;
 mod purchase;
 mod report;
@@ -9,6 +10,7 @@ mod sales;
 mod stock;
 
 pub use doctor::*;
+pub use import::*;
 pub use master::*;
 pub use purchase::*;
 pub use sales::*;
@@ -264,6 +266,12 @@ impl Db {
         })?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Runs `f` in a deferred transaction meant for this connection's TEMP tables (staging an
+    /// import): it takes no lock that would stop other processes writing.
+    pub fn stage<T>(&mut self, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+        self.read(f)
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: it commits when `f` succeeds and rolls back

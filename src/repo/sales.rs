@@ -33,6 +33,8 @@ pub struct SalesOrder {
     pub charges: Money,
     pub adjustment: Money,
     pub total: Money,
+    /// How many lines the order has.
+    pub line_count: i64,
 }
 
 /// One sales-order line with its tracked quantities. `backordered` is what its open backorder
@@ -120,6 +122,8 @@ pub struct SoFilter {
     pub customer_id: Option<i64>,
     pub from: Option<Date>,
     pub to: Option<Date>,
+    /// Only orders numbered above this one.
+    pub after_id: Option<i64>,
 }
 
 pub(crate) fn date_col(r: &Row, i: usize) -> rusqlite::Result<Date> {
@@ -151,7 +155,8 @@ pub(crate) fn enum_col<T>(r: &Row, i: usize, parse: fn(&str) -> Option<T>) -> ru
 
 const SO_COLS: &str = "so.id, so.customer_id, c.name, so.warehouse_id, w.code, so.date, so.shipment_date, so.reference, \
     so.channel, so.external_id, so.notes, so.status, so.held_from, so.shipment_status, so.invoice_status, \
-    so.confirmed_date, so.subtotal, so.discount, so.tax, so.charges, so.adjustment, so.total \
+    so.confirmed_date, so.subtotal, so.discount, so.tax, so.charges, so.adjustment, so.total, \
+    (SELECT count(*) FROM so_lines x WHERE x.so_id = so.id) \
     FROM sales_orders so JOIN customers c ON c.id = so.customer_id JOIN warehouses w ON w.id = so.warehouse_id";
 
 fn sales_order(r: &Row) -> rusqlite::Result<SalesOrder> {
@@ -181,6 +186,7 @@ fn sales_order(r: &Row) -> rusqlite::Result<SalesOrder> {
         charges: Money::from_raw(r.get(19)?),
         adjustment: Money::from_raw(r.get(20)?),
         total: Money::from_raw(r.get(21)?),
+        line_count: r.get(22)?,
     })
 }
 
@@ -392,13 +398,15 @@ impl Conn<'_> {
     ) -> Result<()> {
         let mut st = self.c.prepare_cached(&format!(
             "SELECT {SO_COLS} WHERE (?1 IS NULL OR so.status = ?1) AND (?2 IS NULL OR so.customer_id = ?2) \
-             AND (?3 IS NULL OR so.date >= ?3) AND (?4 IS NULL OR so.date <= ?4) ORDER BY so.id"
+             AND (?3 IS NULL OR so.date >= ?3) AND (?4 IS NULL OR so.date <= ?4) AND (?5 IS NULL OR so.id > ?5) \
+             ORDER BY so.id"
         ))?;
         let mut rows = st.query(rusqlite::params![
             f.status.map(SoStatus::as_str),
             f.customer_id,
             f.from.map(|d| d.to_string()),
             f.to.map(|d| d.to_string()),
+            f.after_id,
         ])?;
         while let Some(r) = rows.next()? {
             each(sales_order(r)?)?;
