@@ -135,7 +135,7 @@ pub fn write_so(
     let t = doc_totals(&amounts, &req.charges).map_err(|e| UserError::refused(e.to_string()))?;
     let id = c.insert_sales_order(&NewSalesOrder {
         customer_id,
-        warehouse_id: warehouse_id,
+        warehouse_id,
         date: req.date,
         shipment_date: req.shipment_date,
         reference: req.reference.clone(),

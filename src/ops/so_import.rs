@@ -244,13 +244,12 @@ fn import_group(
             problems.push((i, p.clone()));
         }
     }
-    if problems.is_empty() {
-        if c.find_sales_order_by_external(&first.cells[CHANNEL], &first.cells[EXTERNAL_ID])?
+    if problems.is_empty()
+        && c.find_sales_order_by_external(&first.cells[CHANNEL], &first.cells[EXTERNAL_ID])?
             .is_some()
-        {
-            report.skipped_existing += 1;
-            return Ok(());
-        }
+    {
+        report.skipped_existing += 1;
+        return Ok(());
     }
     let date = parse_date(&first.cells[DATE]);
     let customer = validate_name(&first.cells[CUSTOMER], "customer");
