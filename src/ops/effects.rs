@@ -87,13 +87,20 @@ pub fn refresh_so(c: &Conn, so_id: i64) -> Result<SalesOrder> {
         .find_sales_order(so_id)?
         .ok_or_else(|| anyhow::anyhow!("sales order {so_id} vanished"))?;
     let lines = c.so_lines(so_id)?;
-    let progress: Vec<_> = lines.iter().map(SoLine::progress).collect();
-    let (status, held_from) = after_progress(so.status, &progress);
     let rule = crate::ops::hold::rule(c)?;
     let pending = c
         .links_of_so(so_id)?
         .iter()
         .any(|l| is_pending(rule, &l.link));
+    settle_so(c, &mut so, lines, pending)?;
+    Ok(so)
+}
+
+/// Applies the status rules to an order whose lines and pending-link state the caller already
+/// has, writing back what changed.
+pub fn settle_so(c: &Conn, so: &mut SalesOrder, lines: Vec<SoLine>, pending: bool) -> Result<()> {
+    let progress: Vec<_> = lines.iter().map(SoLine::progress).collect();
+    let (status, held_from) = after_progress(so.status, &progress);
     let (status, held_from) = apply_hold(status, held_from, pending);
     let before = (
         so.status,
@@ -121,7 +128,7 @@ pub fn refresh_so(c: &Conn, so_id: i64) -> Result<SalesOrder> {
             so.invoice_status,
         )
     {
-        c.update_so_status(&so)?;
+        c.update_so_status(so)?;
         if before.0 != so.status {
             c.event(
                 &DocNumber::new(DocKind::SalesOrder, so.id).to_string(),
@@ -130,7 +137,7 @@ pub fn refresh_so(c: &Conn, so_id: i64) -> Result<SalesOrder> {
             )?;
         }
     }
-    Ok(so)
+    Ok(())
 }
 
 /// Puts an order on hold because backorder links were just created for it (they are pending under

@@ -4,7 +4,7 @@
 use crate::exit::UserError;
 use crate::ops::backorder_create::create_in;
 use crate::ops::backorder_plan::{PlanReport, Terms};
-use crate::ops::effects::{get_so, refresh_so, reserve};
+use crate::ops::effects::{get_so, reserve, settle_so};
 use crate::repo::{Conn, Db};
 use anyhow::Result;
 use stockroom_core::{Date, DocNumber, Qty, SoStatus};
@@ -42,7 +42,8 @@ pub fn confirm_in(c: &Conn, number: DocNumber, date: Date) -> Result<ConfirmOutc
         .into());
     }
     let mut shortfalls = Vec::new();
-    for mut line in c.so_lines(so.id)? {
+    let mut lines = c.so_lines(so.id)?;
+    for line in &mut lines {
         let (on_hand, reserved) = c.get_balance(line.item_id, line.warehouse_id)?;
         let take = stockroom_core::stock::reserve_on_confirm(on_hand - reserved, &[line.quantity])
             .first()
@@ -50,7 +51,7 @@ pub fn confirm_in(c: &Conn, number: DocNumber, date: Date) -> Result<ConfirmOutc
             .unwrap_or_default();
         line.shortfall_at_confirm = line.quantity - take;
         line.open = true;
-        reserve(c, &mut line, take)?;
+        reserve(c, line, take)?;
         if line.shortfall_at_confirm.is_positive() {
             shortfalls.push(Shortfall {
                 sku: line.sku.clone(),
@@ -73,7 +74,8 @@ pub fn confirm_in(c: &Conn, number: DocNumber, date: Date) -> Result<ConfirmOutc
         format!("confirmed on {date}; {}", parts.join(", "))
     };
     c.event(&number.to_string(), "confirmed", &detail)?;
-    refresh_so(c, so.id)?;
+    // a draft never has backorder links, so nothing is pending yet
+    settle_so(c, &mut so, lines, false)?;
     Ok(ConfirmOutcome {
         so: number,
         shortfalls,

@@ -60,6 +60,7 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
                 l.sku
             ))
         })?;
+        c.ensure_balance(item.id, wh.id)?;
         items.push(ItemRef {
             id: item.id,
             sku: item.sku,
@@ -79,7 +80,8 @@ pub struct ItemRef {
 }
 
 /// Writes a draft order whose customer, warehouse and items (`items[i]` for `req.lines[i]`) are
-/// already resolved; prices its lines and totals.
+/// already resolved, with a balance row for each item in the warehouse; prices its lines and
+/// totals.
 pub fn write_so(
     c: &Conn,
     customer_id: i64,
@@ -113,7 +115,6 @@ pub fn write_so(
             tax_rate: l.tax_rate,
         })
         .map_err(|e| UserError::refused(format!("line {} ({}): {e}", i + 1, item.sku)))?;
-        c.ensure_balance(item.id, warehouse_id)?;
         lines.push(NewSoLine {
             line_no: i as i64 + 1,
             item_id: item.id,

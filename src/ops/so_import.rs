@@ -11,7 +11,7 @@ use crate::ops::so_confirm::confirm_in;
 use crate::ops::so_create::{write_so, ItemRef, LineRequest, SoRequest};
 use crate::repo::{Conn, Customer, Db, StagedRow};
 use anyhow::Result;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use stockroom_core::ident::validate_name;
 use stockroom_core::money::DocCharges;
 use stockroom_core::{parse_date, Date, DocKind, DocNumber, Money, Percent, Qty, Sku};
@@ -143,6 +143,8 @@ struct Group {
 struct Caches {
     items: HashMap<String, Option<ItemRef>>,
     customers: HashMap<String, Customer>,
+    /// Items whose balance row in the import's warehouse is known to exist.
+    balances: HashSet<i64>,
 }
 
 /// Imports the staged rows in one transaction. `reject` hears each rejected row (only with
@@ -163,6 +165,7 @@ pub fn import_staged(
         let mut caches = Caches {
             items: HashMap::new(),
             customers: HashMap::new(),
+            balances: HashSet::new(),
         };
         let mut errors: Vec<String> = Vec::new();
         let mut current: Option<Group> = None;
@@ -319,6 +322,9 @@ fn import_group(
                 .ok(),
         };
         if let (Some(item), Some(quantity), Some(rate)) = (item, quantity, rate) {
+            if caches.balances.insert(item.id) {
+                c.ensure_balance(item.id, warehouse_id)?;
+            }
             lines.push(LineRequest {
                 sku: item.sku.clone(),
                 quantity,
