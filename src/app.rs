@@ -73,7 +73,10 @@ impl App {
 
     /// Opens the existing database (never creates one).
     pub fn open(&self) -> Result<Db> {
-        let db = Db::open(&self.db_path()?, self.global.wait, self.actor.clone())?;
+        let mut db = Db::open(&self.db_path()?, self.global.wait, self.actor.clone())?;
+        if let Some(file) = std::env::var_os("STOCKROOM_TRACE_SQL").filter(|v| !v.is_empty()) {
+            db.trace_sql_to(std::path::Path::new(&file))?;
+        }
         if self.currency.get().is_none() {
             let _ = self.currency.set(db.conn().setting("currency")?);
         }

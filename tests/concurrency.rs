@@ -81,6 +81,10 @@ fn a_writer_blocked_past_wait_exits_75_and_changes_nothing() {
         "it gave up soon after --wait 1: {took:?}"
     );
 
+    let orders = env.write_file(
+        "orders.csv",
+        b"channel,external_id,date,customer,sku,quantity\nweb,1,2026-01-02,Ann,X,1\n",
+    );
     for args in [
         &["--wait", "1", "vendor", "add", "Late"][..],
         &["--wait", "1", "config", "set", "hold_release", "received"],
@@ -97,6 +101,8 @@ fn a_writer_blocked_past_wait_exits_75_and_changes_nothing() {
             "--purchase-rate",
             "1",
         ],
+        &["--wait", "1", "backorder", "bulk", "--all"],
+        &["--wait", "1", "so", "import", &orders],
     ] {
         env.fails(args, BUSY);
     }

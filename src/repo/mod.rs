@@ -31,6 +31,15 @@ pub const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrations/0002_order
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = 2;
 
+static SQL_TRACE: std::sync::OnceLock<std::sync::Mutex<std::fs::File>> = std::sync::OnceLock::new();
+
+fn trace_sql(sql: &str) {
+    use std::io::Write;
+    if let Some(Ok(mut f)) = SQL_TRACE.get().map(|m| m.lock()) {
+        let _ = writeln!(f, "{}", sql.replace(['\n', '\r'], " "));
+    }
+}
+
 /// Who is changing the database, for the event log.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -241,6 +250,20 @@ impl Db {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Appends every SQL statement this connection runs, parameters filled in, one per line to
+    /// `file` (`STOCKROOM_TRACE_SQL`): for debugging, and for the test that checks interactive
+    /// commands use indexes.
+    pub fn trace_sql_to(&mut self, file: &Path) -> Result<()> {
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)
+            .with_context(|| format!("cannot write the SQL trace {}", file.display()))?;
+        let _ = SQL_TRACE.set(std::sync::Mutex::new(f));
+        self.conn.trace(Some(trace_sql));
+        Ok(())
     }
 
     pub fn wait_secs(&self) -> u32 {

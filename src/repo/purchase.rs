@@ -698,10 +698,15 @@ impl Conn<'_> {
         po_id: Option<i64>,
         mut f: impl FnMut(Bill) -> Result<()>,
     ) -> Result<()> {
-        let mut st = self.c.prepare_cached(&format!(
-            "SELECT {} WHERE (?1 IS NULL OR b.po_id = ?1) ORDER BY b.id",
-            Self::BILL_COLS
-        ))?;
+        // one statement per shape, so that the PO's bills are found by index
+        let sql = match po_id {
+            Some(_) => format!(
+                "SELECT {} WHERE b.po_id = ?1 ORDER BY b.id",
+                Self::BILL_COLS
+            ),
+            None => format!("SELECT {} WHERE ?1 IS NULL ORDER BY b.id", Self::BILL_COLS),
+        };
+        let mut st = self.c.prepare_cached(&sql)?;
         let mut rows = st.query([po_id])?;
         while let Some(r) = rows.next()? {
             f(self.bill_from_row(r)?)?;

@@ -148,11 +148,17 @@ impl Conn<'_> {
         warehouse: Option<&str>,
         mut f: impl FnMut(StockRow) -> Result<()>,
     ) -> Result<()> {
+        // one statement per shape, so that a single SKU is found by index
+        let filter = match (sku.is_some(), warehouse.is_some()) {
+            (true, true) => "i.sku = ?1 AND w.code = ?2",
+            (true, false) => "i.sku = ?1 AND ?2 IS NULL",
+            (false, true) => "?1 IS NULL AND w.code = ?2",
+            (false, false) => "?1 IS NULL AND ?2 IS NULL",
+        };
         let mut st = self.c.prepare_cached(&format!(
             "SELECT i.sku, w.code, s.on_hand, s.reserved, i.reorder_level, {FIGURES} \
              FROM stock s JOIN items i ON i.id = s.item_id JOIN warehouses w ON w.id = s.warehouse_id \
-             WHERE (?1 IS NULL OR i.sku = ?1) AND (?2 IS NULL OR w.code = ?2) \
-             ORDER BY i.sku, w.code"
+             WHERE {filter} ORDER BY i.sku, w.code"
         ))?;
         let mut rows = st.query((sku, warehouse))?;
         while let Some(r) = rows.next()? {
