@@ -141,11 +141,11 @@ impl Conn<'_> {
     }
 
     pub fn list_warehouses(&self) -> Result<Vec<Warehouse>> {
-        let mut st = self
-            .c
-            .prepare_cached("SELECT id, code, name, address FROM warehouses ORDER BY code")?;
-        let rows = st.query_map([], warehouse)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.collect(
+            "SELECT id, code, name, address FROM warehouses ORDER BY code",
+            [],
+            warehouse,
+        )
     }
 
     pub fn insert_warehouse(&self, code: &str, name: &str, address: &str) -> Result<i64> {
@@ -173,11 +173,11 @@ impl Conn<'_> {
     }
 
     pub fn list_vendors(&self) -> Result<Vec<Vendor>> {
-        let mut st = self.c.prepare_cached(
+        self.collect(
             "SELECT id, name, email, address, lead_time_days FROM vendors ORDER BY name",
-        )?;
-        let rows = st.query_map([], vendor)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [],
+            vendor,
+        )
     }
 
     pub fn insert_vendor(&self, v: &Vendor) -> Result<i64> {
@@ -205,11 +205,7 @@ impl Conn<'_> {
     }
 
     pub fn list_customers(&self) -> Result<Vec<Customer>> {
-        let mut st = self.c.prepare_cached(
-            "SELECT id, name, email, billing_address, shipping_address, pan FROM customers ORDER BY name",
-        )?;
-        let rows = st.query_map([], customer)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.collect("SELECT id, name, email, billing_address, shipping_address, pan FROM customers ORDER BY name", [], customer)
     }
 
     pub fn insert_customer(&self, c: &Customer) -> Result<i64> {

@@ -350,6 +350,18 @@ fn not_stockroom(path: &Path) -> anyhow::Error {
 }
 
 impl Conn<'_> {
+    /// Runs a (cached) query and collects its rows through `map`.
+    pub(crate) fn collect<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut st = self.c.prepare_cached(sql)?;
+        let rows = st.query_map(params, map)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn user_version(&self) -> Result<i64> {
         Ok(self.c.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }

@@ -364,11 +364,11 @@ impl Conn<'_> {
     }
 
     pub fn po_lines(&self, po_id: i64) -> Result<Vec<PoLine>> {
-        let mut st = self.c.prepare_cached(&format!(
-            "SELECT {PO_LINE_COLS} WHERE pl.po_id = ?1 ORDER BY pl.line_no"
-        ))?;
-        let rows = st.query_map([po_id], po_line)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.collect(
+            &format!("SELECT {PO_LINE_COLS} WHERE pl.po_id = ?1 ORDER BY pl.line_no"),
+            [po_id],
+            po_line,
+        )
     }
 
     pub fn update_po_line(&self, l: &PoLine) -> Result<()> {
@@ -411,28 +411,24 @@ impl Conn<'_> {
 
     /// Numbers of the sales orders a PO serves.
     pub fn linked_so_ids(&self, po_id: i64) -> Result<Vec<i64>> {
-        let mut st = self.c.prepare_cached(
-            "SELECT DISTINCT l.so_id FROM po_lines pl JOIN backorder_links bl ON bl.po_line_id = pl.id \
-             JOIN so_lines l ON l.id = bl.so_line_id WHERE pl.po_id = ?1 ORDER BY l.so_id",
-        )?;
-        let rows = st.query_map([po_id], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.collect("SELECT DISTINCT l.so_id FROM po_lines pl JOIN backorder_links bl ON bl.po_line_id = pl.id \
+             JOIN so_lines l ON l.id = bl.so_line_id WHERE pl.po_id = ?1 ORDER BY l.so_id", [po_id], |r| r.get(0))
     }
 
     pub fn links_of_po_line(&self, po_line_id: i64) -> Result<Vec<LinkRow>> {
-        let mut st = self.c.prepare_cached(&format!(
-            "SELECT {LINK_COLS} WHERE bl.po_line_id = ?1 ORDER BY bl.id"
-        ))?;
-        let rows = st.query_map([po_line_id], link_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.collect(
+            &format!("SELECT {LINK_COLS} WHERE bl.po_line_id = ?1 ORDER BY bl.id"),
+            [po_line_id],
+            link_row,
+        )
     }
 
     pub fn links_of_so(&self, so_id: i64) -> Result<Vec<LinkRow>> {
-        let mut st = self.c.prepare_cached(&format!(
-            "SELECT {LINK_COLS} WHERE l.so_id = ?1 ORDER BY bl.id"
-        ))?;
-        let rows = st.query_map([so_id], link_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.collect(
+            &format!("SELECT {LINK_COLS} WHERE l.so_id = ?1 ORDER BY bl.id"),
+            [so_id],
+            link_row,
+        )
     }
 
     pub fn update_link(&self, l: &LinkRow) -> Result<()> {
@@ -590,14 +586,10 @@ impl Conn<'_> {
 
     /// Receipts of a PO: `(id, date, total quantity)`.
     pub fn list_receipts(&self, po_id: i64) -> Result<Vec<(i64, Date, Qty)>> {
-        let mut st = self.c.prepare_cached(
-            "SELECT r.id, r.date, coalesce(sum(rl.quantity), 0) FROM receipts r LEFT JOIN receipt_lines rl ON rl.receipt_id = r.id \
-             WHERE r.po_id = ?1 GROUP BY r.id ORDER BY r.id",
-        )?;
-        let rows = st.query_map([po_id], |r| {
+        self.collect("SELECT r.id, r.date, coalesce(sum(rl.quantity), 0) FROM receipts r LEFT JOIN receipt_lines rl ON rl.receipt_id = r.id \
+             WHERE r.po_id = ?1 GROUP BY r.id ORDER BY r.id", [po_id], |r| {
             Ok((r.get(0)?, date_col(r, 1)?, Qty::from_raw(r.get(2)?)))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     // ---- bills ----
@@ -719,12 +711,12 @@ impl Conn<'_> {
     /// Orders a change of the `hold_release` rule may hold or release: those on hold and those
     /// with an open backorder link.
     pub fn list_so_ids_held_or_linked(&self) -> Result<Vec<i64>> {
-        let mut st = self.c.prepare_cached(
+        self.collect(
             "SELECT id FROM sales_orders WHERE status = 'on_hold' \
              UNION SELECT l.so_id FROM backorder_links bl JOIN so_lines l ON l.id = bl.so_line_id \
              WHERE bl.state = 'open' ORDER BY 1",
-        )?;
-        let rows = st.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [],
+            |r| r.get(0),
+        )
     }
 }

@@ -296,12 +296,14 @@ impl Conn<'_> {
     }
 
     pub fn so_lines(&self, so_id: i64) -> Result<Vec<SoLine>> {
-        let mut st = self.c.prepare_cached(&format!(
-            "SELECT {} WHERE l.so_id = ?1 ORDER BY l.line_no",
-            line_cols()
-        ))?;
-        let rows = st.query_map([so_id], so_line)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.collect(
+            &format!(
+                "SELECT {} WHERE l.so_id = ?1 ORDER BY l.line_no",
+                line_cols()
+            ),
+            [so_id],
+            so_line,
+        )
     }
 
     pub fn get_so_line(&self, line_id: i64) -> Result<SoLine> {
@@ -349,45 +351,47 @@ impl Conn<'_> {
 
     /// Open lines of this item and warehouse whose shortfall is not covered, with their FIFO keys.
     pub fn list_waiting(&self, item_id: i64, warehouse_id: i64) -> Result<Vec<Waiting>> {
-        let mut st = self.c.prepare_cached(&format!(
-            "SELECT l.id, so.confirmed_date, l.so_id, l.line_no, \
+        self.collect(
+            &format!(
+                "SELECT l.id, so.confirmed_date, l.so_id, l.line_no, \
              l.quantity - l.shipped - l.dropshipped - l.reserved - {LINK_OUTSTANDING} AS unc \
              FROM so_lines l JOIN sales_orders so ON so.id = l.so_id \
              WHERE l.item_id = ?1 AND l.warehouse_id = ?2 AND l.open = 1 AND unc > 0"
-        ))?;
-        let rows = st.query_map((item_id, warehouse_id), |r| {
-            Ok(Waiting {
-                line_id: r.get(0)?,
-                key: FifoKey {
-                    confirmed: date_col(r, 1)?,
-                    so_id: r.get(2)?,
-                    line_no: r.get(3)?,
-                },
-                uncovered: Qty::from_raw(r.get(4)?),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            ),
+            (item_id, warehouse_id),
+            |r| {
+                Ok(Waiting {
+                    line_id: r.get(0)?,
+                    key: FifoKey {
+                        confirmed: date_col(r, 1)?,
+                        so_id: r.get(2)?,
+                        line_no: r.get(3)?,
+                    },
+                    uncovered: Qty::from_raw(r.get(4)?),
+                })
+            },
+        )
     }
 
     /// Reservations of this item and warehouse that could be released (reserved, not packed).
     pub fn list_releasable(&self, item_id: i64, warehouse_id: i64) -> Result<Vec<Releasable>> {
-        let mut st = self.c.prepare_cached(
+        self.collect(
             "SELECT l.id, so.confirmed_date, l.so_id, l.line_no, l.reserved - l.packed \
              FROM so_lines l JOIN sales_orders so ON so.id = l.so_id \
              WHERE l.item_id = ?1 AND l.warehouse_id = ?2 AND l.open = 1 AND l.reserved > l.packed",
-        )?;
-        let rows = st.query_map((item_id, warehouse_id), |r| {
-            Ok(Releasable {
-                line_id: r.get(0)?,
-                key: FifoKey {
-                    confirmed: date_col(r, 1)?,
-                    so_id: r.get(2)?,
-                    line_no: r.get(3)?,
-                },
-                qty: Qty::from_raw(r.get(4)?),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            (item_id, warehouse_id),
+            |r| {
+                Ok(Releasable {
+                    line_id: r.get(0)?,
+                    key: FifoKey {
+                        confirmed: date_col(r, 1)?,
+                        so_id: r.get(2)?,
+                        line_no: r.get(3)?,
+                    },
+                    qty: Qty::from_raw(r.get(4)?),
+                })
+            },
+        )
     }
 
     /// Streams orders matching the filter, newest number last.
@@ -416,12 +420,8 @@ impl Conn<'_> {
 
     /// Numbers of the purchase orders linked to an order's lines.
     pub fn linked_po_ids(&self, so_id: i64) -> Result<Vec<i64>> {
-        let mut st = self.c.prepare_cached(
-            "SELECT DISTINCT pl.po_id FROM so_lines l JOIN backorder_links bl ON bl.so_line_id = l.id \
-             JOIN po_lines pl ON pl.id = bl.po_line_id WHERE l.so_id = ?1 ORDER BY pl.po_id",
-        )?;
-        let rows = st.query_map([so_id], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.collect("SELECT DISTINCT pl.po_id FROM so_lines l JOIN backorder_links bl ON bl.so_line_id = l.id \
+             JOIN po_lines pl ON pl.id = bl.po_line_id WHERE l.so_id = ?1 ORDER BY pl.po_id", [so_id], |r| r.get(0))
     }
 
     // ---- packages ----
@@ -546,13 +546,11 @@ impl Conn<'_> {
 
     /// Invoices of an order: `(id, date, total)`.
     pub fn list_invoices(&self, so_id: i64) -> Result<Vec<(i64, Date, Money)>> {
-        let mut st = self
-            .c
-            .prepare_cached("SELECT id, date, total FROM invoices WHERE so_id = ?1 ORDER BY id")?;
-        let rows = st.query_map([so_id], |r| {
-            Ok((r.get(0)?, date_col(r, 1)?, Money::from_raw(r.get(2)?)))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.collect(
+            "SELECT id, date, total FROM invoices WHERE so_id = ?1 ORDER BY id",
+            [so_id],
+            |r| Ok((r.get(0)?, date_col(r, 1)?, Money::from_raw(r.get(2)?))),
+        )
     }
 }
 
