@@ -337,7 +337,28 @@ pub fn plan_and_maybe_write(
     }
     // the links, oldest confirmation first
     let mut linker = planner.linker();
-    let mut served: BTreeMap<i64, BTreeSet<usize>> = BTreeMap::new();
+    // demand comes order by order, so each order is settled (event, hold) as soon as its rows end
+    let mut current: Option<(i64, BTreeSet<usize>)> = None;
+    let mut sales_orders = Vec::new();
+    let pos_written: Vec<(Option<DocNumber>, String)> = report
+        .pos
+        .iter()
+        .map(|p| (p.number, p.vendor.clone()))
+        .collect();
+    let mut settle = |so_id: i64, pos: &BTreeSet<usize>| -> Result<()> {
+        sales_orders.push(DocNumber::new(DocKind::SalesOrder, so_id));
+        if !write {
+            return Ok(());
+        }
+        let numbers: Vec<String> = pos
+            .iter()
+            .filter_map(|i| pos_written.get(*i))
+            .filter_map(|(n, vendor)| n.map(|n| format!("{n} to {vendor}")))
+            .collect();
+        let so = DocNumber::new(DocKind::SalesOrder, so_id).to_string();
+        c.event(&so, "backordered", &numbers.join(", "))?;
+        hold_for_backorder(c, so_id)
+    };
     let dropship = terms.deliver_to == DeliverTo::Customer;
     let mut done = 0u64;
     c.for_each_demand(filter, |d| {
@@ -362,7 +383,17 @@ pub fn plan_and_maybe_write(
                 q,
             ));
         }
-        served.entry(d.so_id).or_default().insert(at.po);
+        match &mut current {
+            Some((so_id, pos)) if *so_id == d.so_id => {
+                pos.insert(at.po);
+            }
+            _ => {
+                if let Some((so_id, pos)) = current.take() {
+                    settle(so_id, &pos)?;
+                }
+                current = Some((d.so_id, BTreeSet::from([at.po])));
+            }
+        }
         report.links += 1;
         done += 1;
         if done.is_multiple_of(1024) {
@@ -370,25 +401,10 @@ pub fn plan_and_maybe_write(
         }
         Ok(())
     })?;
-    if write {
-        for (so_id, pos) in &served {
-            let numbers: Vec<String> = pos
-                .iter()
-                .filter_map(|i| {
-                    report.pos[*i]
-                        .number
-                        .map(|n| format!("{n} to {}", report.pos[*i].vendor))
-                })
-                .collect();
-            let so = DocNumber::new(DocKind::SalesOrder, *so_id).to_string();
-            c.event(&so, "backordered", &numbers.join(", "))?;
-            hold_for_backorder(c, *so_id)?;
-        }
+    if let Some((so_id, pos)) = current.take() {
+        settle(so_id, &pos)?;
     }
-    report.sales_orders = served
-        .keys()
-        .map(|id| DocNumber::new(DocKind::SalesOrder, *id))
-        .collect();
+    report.sales_orders = sales_orders;
     Ok(report)
 }
 
