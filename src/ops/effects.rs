@@ -143,15 +143,10 @@ pub fn settle_so(c: &Conn, so: &mut SalesOrder, lines: Vec<SoLine>, pending: boo
 /// Puts an order on hold because backorder links were just created for it (they are pending under
 /// every `hold_release` rule), remembering the status it returns to.
 pub fn hold_for_backorder(c: &Conn, so_id: i64) -> Result<()> {
-    let mut so = c
-        .find_sales_order(so_id)?
-        .ok_or_else(|| anyhow::anyhow!("sales order {so_id} vanished"))?;
-    let (status, held_from) = apply_hold(so.status, so.held_from, true);
-    if (status, held_from) != (so.status, so.held_from) {
-        let before = so.status;
-        so.status = status;
-        so.held_from = held_from;
-        c.update_so_status(&so)?;
+    let (before, held_from) = c.get_so_status(so_id)?;
+    let (status, held_from_after) = apply_hold(before, held_from, true);
+    if (status, held_from_after) != (before, held_from) {
+        c.set_so_status(so_id, status, held_from_after)?;
         c.event(
             &DocNumber::new(DocKind::SalesOrder, so_id).to_string(),
             "status",

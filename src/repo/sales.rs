@@ -332,6 +332,36 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// Just an order's status and the status it returns to from hold.
+    pub fn get_so_status(&self, id: i64) -> Result<(SoStatus, Option<SoStatus>)> {
+        let mut st = self
+            .c
+            .prepare_cached("SELECT status, held_from FROM sales_orders WHERE id = ?1")?;
+        Ok(st.query_row([id], |r| {
+            Ok((
+                enum_col(r, 0, SoStatus::parse)?,
+                match r.get::<_, Option<String>>(1)? {
+                    None => None,
+                    Some(_) => Some(enum_col(r, 1, SoStatus::parse)?),
+                },
+            ))
+        })?)
+    }
+
+    /// Sets only an order's status and the status it returns to from hold.
+    pub fn set_so_status(
+        &self,
+        id: i64,
+        status: SoStatus,
+        held_from: Option<SoStatus>,
+    ) -> Result<()> {
+        let mut st = self
+            .c
+            .prepare_cached("UPDATE sales_orders SET status = ?2, held_from = ?3 WHERE id = ?1")?;
+        st.execute((id, status.as_str(), held_from.map(SoStatus::as_str)))?;
+        Ok(())
+    }
+
     /// Writes back the order's statuses.
     pub fn update_so_status(&self, so: &SalesOrder) -> Result<()> {
         let mut st = self.c.prepare_cached(
