@@ -74,55 +74,6 @@ fn s(v: &Value) -> &str {
         .unwrap_or_else(|| panic!("{v} is not a JSON string"))
 }
 
-/// The SO line (0-based) as `[quantity, reserved, packed, backordered, shipped, dropshipped,
-/// invoiced, shortfall]`.
-#[track_caller]
-fn assert_line(doc: &Value, line: usize, want: [i64; 8]) {
-    let l = &doc["lines"][line];
-    let names = [
-        "quantity",
-        "reserved",
-        "packed",
-        "backordered",
-        "shipped",
-        "dropshipped",
-        "invoiced",
-        "shortfall",
-    ];
-    let got: Vec<String> = names
-        .iter()
-        .map(|n| l[*n].as_str().unwrap_or("<missing>").to_string())
-        .collect();
-    let want: Vec<String> = want.iter().map(ToString::to_string).collect();
-    assert_eq!(
-        got, want,
-        "line {line} of {} ({names:?}): {l}",
-        doc["number"]
-    );
-}
-
-/// `[on_hand, reserved, free, committed, available_for_sale, on_order, backordered]` of `sku` in MAIN.
-#[track_caller]
-fn assert_stock(env: &Env, sku: &str, want: [i64; 7], step: &str) {
-    let rows = env.json(&["stock", "list", "--sku", sku, "--warehouse", "MAIN"]);
-    let row = &rows[0];
-    let names = [
-        "on_hand",
-        "reserved",
-        "free",
-        "committed",
-        "available_for_sale",
-        "on_order",
-        "backordered",
-    ];
-    let got: Vec<String> = names
-        .iter()
-        .map(|n| row[*n].as_str().unwrap_or("<missing>").to_string())
-        .collect();
-    let want: Vec<String> = want.iter().map(ToString::to_string).collect();
-    assert_eq!(got, want, "stock of {sku} after {step} ({names:?})");
-}
-
 /// The document's own fields from `show --format csv` (its first header and row).
 #[track_caller]
 fn csv_doc(env: &Env, args: &[&str]) -> HashMap<String, String> {

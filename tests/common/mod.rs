@@ -356,3 +356,56 @@ pub fn generated_items_csv(n: usize) -> String {
     }
     s
 }
+
+/// One line's tracked quantities from `so show` JSON, checked against `want` as
+/// `[quantity, reserved, packed, backordered, shipped, dropshipped, invoiced, shortfall]`.
+#[track_caller]
+pub fn assert_line(doc: &serde_json::Value, line: usize, want: [i64; 8]) {
+    let l = &doc["lines"][line];
+    let names = [
+        "quantity",
+        "reserved",
+        "packed",
+        "backordered",
+        "shipped",
+        "dropshipped",
+        "invoiced",
+        "shortfall",
+    ];
+    let got: Vec<String> = names
+        .iter()
+        .map(|n| l[*n].as_str().unwrap_or("<missing>").to_string())
+        .collect();
+    let want: Vec<String> = want.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got, want,
+        "line {line} of {} ({names:?}): {l}",
+        doc["number"]
+    );
+}
+
+/// The §3.2 figures of `sku` in MAIN as `[on_hand, reserved, free, committed, available_for_sale,
+/// on_order, backordered]`, checked against `want`.
+#[track_caller]
+pub fn assert_stock(env: &Env, sku: &str, want: [i64; 7], step: &str) {
+    let rows = env.json(&["stock", "list", "--sku", sku, "--warehouse", "MAIN"]);
+    let row = &rows.as_array().expect("an array")[0];
+    let names = [
+        "on_hand",
+        "reserved",
+        "free",
+        "committed",
+        "available_for_sale",
+        "on_order",
+        "backordered",
+    ];
+    let got: Vec<String> = names
+        .iter()
+        .map(|n| row[*n].as_str().unwrap_or("<missing>").to_string())
+        .collect();
+    let want: Vec<String> = want.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got, want,
+        "stock figures of {sku} after {step} ({names:?}): {row}"
+    );
+}
