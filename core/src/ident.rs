@@ -14,6 +14,12 @@ pub enum IdentError {
     LongSku(String),
     #[error("'{0}' is not a document number (expected e.g. SO-00001, PO-00001, PR-00001, BILL-00001, PKG-00001, INV-00001)")]
     BadDocNumber(String),
+    #[error("'{input}' is not a {expected} number (e.g. {example})")]
+    WrongDocKind {
+        input: String,
+        expected: &'static str,
+        example: String,
+    },
     #[error("{what} must not be empty")]
     EmptyName { what: &'static str },
     #[error("{what} is longer than {max} characters")]
@@ -135,6 +141,18 @@ impl DocKind {
         DocKind::Package,
         DocKind::Invoice,
     ];
+    /// What people call it.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::SalesOrder => "sales order",
+            DocKind::PurchaseOrder => "purchase order",
+            DocKind::Receipt => "purchase receive",
+            DocKind::Bill => "bill",
+            DocKind::Package => "package",
+            DocKind::Invoice => "invoice",
+        }
+    }
+
     pub fn prefix(self) -> &'static str {
         match self {
             DocKind::SalesOrder => "SO",
@@ -163,7 +181,12 @@ impl DocNumber {
     pub fn parse_kind(s: &str, kind: DocKind) -> Result<Self, IdentError> {
         match s.parse::<DocNumber>() {
             Ok(d) if d.kind == kind => Ok(d),
-            _ => Err(IdentError::BadDocNumber(excerpt(s))),
+            Ok(_) => Err(IdentError::WrongDocKind {
+                input: excerpt(s),
+                expected: kind.name(),
+                example: DocNumber::new(kind, 1).to_string(),
+            }),
+            Err(e) => Err(e),
         }
     }
 }

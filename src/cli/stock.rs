@@ -7,7 +7,7 @@ use crate::output::{self, Record, Value};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use stockroom_core::ident::{validate_text, validate_warehouse_code};
-use stockroom_core::{NumError, Qty};
+use stockroom_core::Qty;
 
 #[derive(Debug, Subcommand)]
 pub enum StockCmd {
@@ -48,10 +48,9 @@ pub fn run(app: &App, cmd: StockCmd) -> Result<()> {
         StockCmd::Adjust(a) => {
             let qty = Qty::parse(&a.qty)?;
             if qty.is_zero() {
-                return Err(NumError::NotPositive {
-                    what: "adjustment (non-zero)",
-                    input: a.qty,
-                }
+                return Err(UserError::refused(
+                    "the adjustment is zero; give the change in stock, e.g. 5 (in) or -3 (out)",
+                )
                 .into());
             }
             let req = AdjustRequest {
