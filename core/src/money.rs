@@ -3,6 +3,7 @@
 //! to 2 decimals, half away from zero, at the line, tax and TCS steps; totals add rounded parts.
 
 use crate::num::{Money, NumError, Percent, Qty};
+use rust_decimal::Decimal;
 use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -238,5 +239,78 @@ mod terms_tests {
         assert_eq!(t.discount_for("G-7").to_string(), "2.50");
         assert_eq!(t.discount_for("W-1"), Money::ZERO);
         assert_eq!(t.unknown_skus(&["W-1"]), vec!["G-7"]);
+    }
+}
+
+/// The share of `total` that belongs to `now` more units after `before` units of `whole`, so that
+/// the shares of consecutive parts add up to `total` exactly when the parts add up to `whole`
+/// (each cumulative share rounded half away from zero; the part is their difference).
+pub fn prorate(total: Money, before: Qty, now: Qty, whole: Qty) -> Result<Money, NumError> {
+    share_of(
+        total,
+        before.to_decimal(),
+        now.to_decimal(),
+        whole.to_decimal(),
+    )
+}
+
+/// [`prorate`] by amounts: the share of `total` for `now` more of `whole` after `before`.
+pub fn prorate_amount(
+    total: Money,
+    before: Money,
+    now: Money,
+    whole: Money,
+) -> Result<Money, NumError> {
+    share_of(
+        total,
+        before.to_decimal(),
+        now.to_decimal(),
+        whole.to_decimal(),
+    )
+}
+
+fn share_of(
+    total: Money,
+    before: Decimal,
+    now: Decimal,
+    whole: Decimal,
+) -> Result<Money, NumError> {
+    if whole <= Decimal::ZERO {
+        return Ok(Money::ZERO);
+    }
+    let share = |upto: Decimal| -> Result<Money, NumError> {
+        let d = total
+            .to_decimal()
+            .checked_mul(upto.min(whole))
+            .and_then(|x| x.checked_div(whole))
+            .ok_or(NumError::Overflow { what: "amount" })?;
+        Money::from_decimal(d)
+    };
+    Ok(share(before + now)? - share(before)?)
+}
+
+#[cfg(test)]
+mod prorate_tests {
+    use super::*;
+
+    #[test]
+    fn parts_add_up_to_the_whole() {
+        let total = Money::parse("32.00").unwrap_or_default();
+        let q = |s: &str| Qty::parse(s).unwrap_or_default();
+        let a = prorate(total, q("0"), q("1"), q("4"));
+        let b = prorate(total, q("1"), q("3"), q("4"));
+        assert_eq!(
+            (a, b),
+            (
+                Ok(Money::parse("8.00").unwrap_or_default()),
+                Ok(Money::parse("24.00").unwrap_or_default())
+            )
+        );
+        // thirds: 3.33 + 3.34 + 3.33 = 10.00
+        let ten = Money::parse("10.00").unwrap_or_default();
+        let parts: Vec<Money> = (0..3)
+            .map(|i| prorate(ten, q(&i.to_string()), q("1"), q("3")).unwrap_or_default())
+            .collect();
+        assert_eq!(parts.iter().copied().sum::<Money>(), ten);
     }
 }

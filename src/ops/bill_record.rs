@@ -9,7 +9,7 @@ use crate::repo::Db;
 use anyhow::Result;
 use std::collections::BTreeSet;
 use stockroom_core::hold::LinkState;
-use stockroom_core::money::{doc_totals, line_amounts, DocCharges, LineAmounts, LineInput};
+use stockroom_core::money::{doc_totals, prorate, prorate_amount, DocCharges, LineAmounts};
 use stockroom_core::purchase::PoStatus;
 use stockroom_core::{Date, DocKind, DocNumber, Money, Percent, Qty, SoStatus};
 
@@ -73,6 +73,7 @@ pub fn bill_record(
         }
         let mut lines = c.po_lines(po.id)?;
         let first_bill = lines.iter().all(|l| l.billed.is_zero());
+        let billed_before = c.po_billed_subtotal(po.id)?;
         let picks = pick_lines(
             number,
             &lines,
@@ -84,26 +85,24 @@ pub fn bill_record(
         let mut bill_lines = Vec::new();
         for (i, q) in &picks {
             let l = &lines[*i];
-            let a = if *q == l.quantity {
-                LineAmounts {
-                    amount: l.amount,
-                    tax: l.tax,
-                }
-            } else {
-                line_amounts(&LineInput {
-                    quantity: *q,
-                    rate: l.rate,
-                    discount: Money::ZERO,
-                    tax_rate: l.tax_rate,
-                })
-                .map_err(|e| UserError::refused(e.to_string()))?
+            // the line's own amounts, shared out by quantity: its parts add up to the PO line
+            let share = |total| prorate(total, l.billed, *q, l.quantity);
+            let a = LineAmounts {
+                amount: share(l.amount)?,
+                tax: share(l.tax)?,
             };
             amounts.push(a);
             bill_lines.push((l.id, *q, a.amount, a.tax));
         }
         // the PO's own charges go on its first bill unless the clerk says otherwise
         let charges = DocCharges {
-            discount: if first_bill { po.discount } else { Money::ZERO },
+            // the PO's discount shared out by the amounts billed, so a small part can be billed
+            discount: prorate_amount(
+                po.discount,
+                billed_before,
+                amounts.iter().map(|a| a.amount).sum(),
+                po.subtotal,
+            )?,
             charges: req
                 .charges
                 .unwrap_or(if first_bill { po.charges } else { Money::ZERO }),

@@ -4,7 +4,7 @@ use crate::exit::UserError;
 use crate::ops::effects::{get_so, refresh_so, refuse_if_on_hold};
 use crate::repo::{Conn, Db, InvoiceLine};
 use anyhow::Result;
-use stockroom_core::money::{doc_totals, line_amounts, DocCharges, LineAmounts, LineInput};
+use stockroom_core::money::{doc_totals, prorate, DocCharges, LineAmounts};
 use stockroom_core::tcs::{financial_year, sales_tcs, SalesTcs};
 use stockroom_core::{parse_date, Money, Percent};
 use stockroom_core::{Date, DocKind, DocNumber, SoStatus};
@@ -50,20 +50,11 @@ pub fn so_invoice(db: &mut Db, number: DocNumber, date: Date) -> Result<DocNumbe
             if !q.is_positive() {
                 continue;
             }
-            // the whole line keeps its own amounts; a remainder is billed at the line's rate
-            let a = if l.invoiced.is_zero() {
-                LineAmounts {
-                    amount: l.amount,
-                    tax: l.tax,
-                }
-            } else {
-                line_amounts(&LineInput {
-                    quantity: q,
-                    rate: l.rate,
-                    discount: Default::default(),
-                    tax_rate: l.tax_rate,
-                })
-                .map_err(|e| UserError::refused(e.to_string()))?
+            // the line's own amounts, shared out by quantity: its parts add up to the line
+            let share = |total| prorate(total, l.invoiced, q, l.quantity);
+            let a = LineAmounts {
+                amount: share(l.amount)?,
+                tax: share(l.tax)?,
             };
             lines.push(InvoiceLine {
                 so_line_id: l.id,

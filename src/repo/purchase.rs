@@ -684,6 +684,14 @@ impl Conn<'_> {
         Ok(Some(bill))
     }
 
+    /// What the PO's bills so far came to before discount and charges (Σ their line amounts).
+    pub fn po_billed_subtotal(&self, po_id: i64) -> Result<Money> {
+        let mut st = self
+            .c
+            .prepare_cached("SELECT coalesce(sum(subtotal), 0) FROM bills WHERE po_id = ?1")?;
+        Ok(Money::from_raw(st.query_row([po_id], |r| r.get(0))?))
+    }
+
     /// Streams bills (optionally of one PO) in number order, without lines.
     pub fn for_each_bill(
         &self,
