@@ -130,20 +130,30 @@ pub fn parse_fixed(
 
 /// Formats a scaled integer with at least `min_dp` and at most `scale` decimals.
 pub fn format_fixed(value: i64, scale: u32, min_dp: u32) -> String {
+    let mut s = String::new();
+    let _ = write_fixed(&mut s, value, scale, min_dp);
+    s
+}
+
+/// Writes a scaled integer like [`format_fixed`], without allocating (exports write millions).
+pub fn write_fixed(f: &mut impl fmt::Write, value: i64, scale: u32, min_dp: u32) -> fmt::Result {
     let factor = 10_i128.pow(scale);
     let v = i128::from(value);
-    let sign = if v < 0 { "-" } else { "" };
+    if v < 0 {
+        f.write_char('-')?;
+    }
     let abs = v.abs();
-    let int = abs / factor;
-    let mut frac = format!("{:0width$}", abs % factor, width = scale as usize);
-    while frac.len() > min_dp as usize && frac.ends_with('0') {
-        frac.pop();
+    write!(f, "{}", abs / factor)?;
+    let mut frac = abs % factor;
+    let mut digits = scale;
+    while digits > min_dp && frac % 10 == 0 {
+        frac /= 10;
+        digits -= 1;
     }
-    if frac.is_empty() {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac}")
+    if digits > 0 {
+        write!(f, ".{:0width$}", frac, width = digits as usize)?;
     }
+    Ok(())
 }
 
 macro_rules! fixed_type {
@@ -225,7 +235,7 @@ macro_rules! fixed_type {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&format_fixed(self.0, Self::SCALE, $min_dp))
+                write_fixed(f, self.0, Self::SCALE, $min_dp)
             }
         }
 

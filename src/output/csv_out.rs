@@ -37,8 +37,18 @@ pub fn header<W: Write>(w: W, columns: &[&'static str]) -> Result<csv::Writer<W>
 }
 
 pub fn row<W: Write>(c: &mut csv::Writer<W>, columns: &[&'static str], rec: &Record) -> Result<()> {
+    let mut buf = String::new();
     for col in columns {
-        c.write_field(rec.get(col).map(cell).unwrap_or_default())?;
+        match rec.get(col) {
+            None | Some(Value::Null) => c.write_field("")?,
+            Some(Value::Text(s)) => c.write_field(guard(s).as_bytes())?,
+            Some(v @ (Value::Strings(_) | Value::List(_))) => c.write_field(cell(v))?,
+            Some(v) => {
+                buf.clear();
+                v.write_plain(&mut buf);
+                c.write_field(&buf)?;
+            }
+        }
     }
     c.write_record(None::<&[u8]>)?;
     Ok(())

@@ -61,6 +61,27 @@ impl Value {
             Value::Int(_) | Value::Qty(_) | Value::Money(_) | Value::Pct(_) | Value::Dec(_)
         )
     }
+    /// Appends the plain rendering to `out` (no allocation for numbers and dates).
+    pub fn write_plain(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = match self {
+            Value::Null => Ok(()),
+            Value::Text(s) => {
+                out.push_str(s);
+                Ok(())
+            }
+            Value::Int(i) => write!(out, "{i}"),
+            Value::Qty(q) => write!(out, "{q}"),
+            Value::Money(m) => write!(out, "{m}"),
+            Value::Pct(p) => write!(out, "{p}"),
+            Value::Date(d) => write!(out, "{}", d.format("%Y-%m-%d")),
+            _ => {
+                out.push_str(&self.plain());
+                Ok(())
+            }
+        };
+    }
+
     /// Plain rendering for table cells and CSV (before any CSV guard).
     pub fn plain(&self) -> String {
         match self {
