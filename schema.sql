@@ -141,7 +141,8 @@ CREATE TABLE so_lines (
     UNIQUE (so_id, line_no)
 ) STRICT;
 CREATE INDEX so_lines_item ON so_lines (item_id, warehouse_id);
-CREATE INDEX so_lines_open ON so_lines (item_id, warehouse_id) WHERE open = 1;
+-- covering: `committed` of an item is read from the index alone
+CREATE INDEX so_lines_open ON so_lines (item_id, warehouse_id, quantity, shipped, dropshipped) WHERE open = 1;
 
 CREATE TABLE packages (
     id           INTEGER PRIMARY KEY,
@@ -233,7 +234,7 @@ CREATE TABLE po_lines (
     UNIQUE (po_id, item_id)
 ) STRICT;
 CREATE INDEX po_lines_item ON po_lines (item_id);
-CREATE INDEX po_lines_on_order ON po_lines (item_id, warehouse_id)
+CREATE INDEX po_lines_on_order ON po_lines (item_id, warehouse_id, po_id, quantity, received, cancelled)
     WHERE warehouse_id IS NOT NULL AND received + cancelled < quantity;
 
 -- One row per (sales-order line, purchase-order line): the units of that PO line ordered for that
@@ -259,7 +260,7 @@ CREATE TABLE backorder_links (
     CHECK (billed + cancelled <= quantity),
     UNIQUE (so_line_id, po_line_id)
 ) STRICT;
-CREATE INDEX backorder_links_po_line ON backorder_links (po_line_id);
+CREATE INDEX backorder_links_po_line ON backorder_links (po_line_id, state, quantity, cancelled, delivered);
 
 CREATE TABLE receipts (
     id    INTEGER PRIMARY KEY,
