@@ -330,23 +330,13 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
                 so_ids,
                 customer_id: match &a.customer {
                     None => None,
-                    Some(n) => Some(
-                        c.find_customer(n)?
-                            .ok_or_else(|| {
-                                UserError::not_found(format!("no customer named '{n}'"))
-                            })?
-                            .id,
-                    ),
+                    Some(n) => Some(c.get_customer(n)?.id),
                 },
                 from: a.from.as_deref().map(parse_date).transpose()?,
                 to: a.to.as_deref().map(parse_date).transpose()?,
                 vendor_id: match &a.vendor {
                     None => None,
-                    Some(n) => Some(
-                        c.find_vendor(n)?
-                            .ok_or_else(|| UserError::not_found(format!("no vendor named '{n}'")))?
-                            .id,
-                    ),
+                    Some(n) => Some(c.get_vendor(n)?.id),
                 },
             };
             let progress = app.ui.progress(0, "reading demand");
@@ -428,11 +418,7 @@ pub fn run(app: &App, cmd: BackorderCmd) -> Result<()> {
                 },
                 vendor_id: match &vendor {
                     None => None,
-                    Some(n) => Some(
-                        c.find_vendor(n)?
-                            .ok_or_else(|| UserError::not_found(format!("no vendor named '{n}'")))?
-                            .id,
-                    ),
+                    Some(n) => Some(c.get_vendor(n)?.id),
                 },
             };
             let mut out = app.out()?;

@@ -1,7 +1,6 @@
 //! `stockroom customer add|list|show`.
 
 use crate::app::App;
-use crate::exit::UserError;
 use crate::ops::master;
 use crate::output::{self, Value};
 use crate::repo::Customer;
@@ -66,11 +65,7 @@ pub fn run(app: &App, cmd: CustomerCmd) -> Result<()> {
                 .records(output::CUSTOMER_COLUMNS, list.iter().map(output::customer))
         }
         CustomerCmd::Show { name } => {
-            let cu = db.conn().find_customer(&name)?.ok_or_else(|| {
-                UserError::not_found(format!(
-                    "no customer named '{name}'; see `stockroom customer list`"
-                ))
-            })?;
+            let cu = db.conn().get_customer(&name)?;
             let c = db.conn();
             let (fy_start, fy_end) = stockroom_core::tcs::financial_year(app.today);
             let invoiced = c.customer_invoiced(cu.id, fy_start, fy_end)?;

@@ -1,7 +1,6 @@
 //! `stockroom item add|list|show|import`.
 
 use crate::app::App;
-use crate::exit::UserError;
 use crate::input;
 use crate::ops::item_import::{self, RawRow};
 use crate::ops::master::{self, item_edit, ItemChanges, NewItemByName};
@@ -147,11 +146,7 @@ pub fn run(app: &App, cmd: ItemCmd) -> Result<()> {
         }
         ItemCmd::Show { sku } => {
             let c = db.conn();
-            let item = c.find_item(&sku)?.ok_or_else(|| {
-                UserError::not_found(format!(
-                    "no item with SKU '{sku}'; see `stockroom item list`"
-                ))
-            })?;
+            let item = c.get_item(&sku)?;
             let mut stock = Vec::new();
             c.for_each_stock_row(Some(&item.sku), None, |s| {
                 stock.push(output::stock(&s));

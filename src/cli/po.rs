@@ -126,11 +126,7 @@ pub fn run(app: &App, cmd: PoCmd) -> Result<()> {
                 .transpose()?;
             let vendor_id = match &vendor {
                 None => None,
-                Some(n) => Some(
-                    c.find_vendor(n)?
-                        .ok_or_else(|| UserError::not_found(format!("no vendor named '{n}'")))?
-                        .id,
-                ),
+                Some(n) => Some(c.get_vendor(n)?.id),
             };
             let mut out = app.out()?;
             let mut list = out.list(output::PO_COLUMNS)?;

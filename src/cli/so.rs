@@ -410,13 +410,7 @@ pub fn run(app: &App, cmd: SoCmd) -> Result<()> {
                     .transpose()?,
                 customer_id: match &a.customer {
                     None => None,
-                    Some(name) => Some(
-                        c.find_customer(name)?
-                            .ok_or_else(|| {
-                                UserError::not_found(format!("no customer named '{name}'"))
-                            })?
-                            .id,
-                    ),
+                    Some(name) => Some(c.get_customer(name)?.id),
                 },
                 from: a.from.as_deref().map(parse_date).transpose()?,
                 to: a.to.as_deref().map(parse_date).transpose()?,

@@ -89,20 +89,10 @@ pub fn run(app: &App, cmd: StockCmd) -> Result<()> {
         StockCmd::List { sku, warehouse } => {
             let c = db.conn();
             if let Some(s) = &sku {
-                if c.find_item(s)?.is_none() {
-                    return Err(UserError::not_found(format!(
-                        "no item with SKU '{s}'; see `stockroom item list`"
-                    ))
-                    .into());
-                }
+                c.get_item(s)?;
             }
             if let Some(w) = &warehouse {
-                if c.find_warehouse(w)?.is_none() {
-                    return Err(UserError::not_found(format!(
-                        "no warehouse '{w}'; see `stockroom warehouse list`"
-                    ))
-                    .into());
-                }
+                c.get_warehouse(w)?;
             }
             let mut out = app.out()?;
             let mut list = out.list(output::STOCK_COLUMNS)?;

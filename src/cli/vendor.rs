@@ -1,7 +1,6 @@
 //! `stockroom vendor add|list|show`.
 
 use crate::app::App;
-use crate::exit::UserError;
 use crate::ops::master;
 use crate::output::{self, Record, Value};
 use crate::repo::Vendor;
@@ -56,11 +55,7 @@ pub fn run(app: &App, cmd: VendorCmd) -> Result<()> {
         }
         VendorCmd::Show { name } => {
             let c = db.conn();
-            let v = c.find_vendor(&name)?.ok_or_else(|| {
-                UserError::not_found(format!(
-                    "no vendor named '{name}'; see `stockroom vendor list`"
-                ))
-            })?;
+            let v = c.get_vendor(&name)?;
             let mut items = Vec::new();
             c.for_each_item(|i| {
                 if i.vendor_id == Some(v.id) {

@@ -140,15 +140,7 @@ struct Resolver {
 
 impl Resolver {
     fn new(c: &Conn, terms: &Terms) -> Result<Self> {
-        let vendor_by_name = |name: &str| -> Result<i64> {
-            Ok(c.find_vendor(name)?
-                .ok_or_else(|| {
-                    UserError::not_found(format!(
-                        "no vendor named '{name}'; see `stockroom vendor list`"
-                    ))
-                })?
-                .id)
-        };
+        let vendor_by_name = |name: &str| -> Result<i64> { Ok(c.get_vendor(name)?.id) };
         let mut vendor_by_sku = HashMap::new();
         for (sku, name) in &terms.vendor_by_sku {
             vendor_by_sku.insert(sku.to_lowercase(), vendor_by_name(name)?);

@@ -82,15 +82,7 @@ pub fn customer_add(db: &mut Db, mut cu: Customer) -> Result<Customer> {
 pub fn item_add(db: &mut Db, item: NewItemByName) -> Result<Item> {
     db.write(|c| {
         let vendor_id = match &item.vendor {
-            Some(name) => Some(
-                c.find_vendor(name)?
-                    .ok_or_else(|| {
-                        UserError::not_found(format!(
-                            "no vendor named '{name}'; add it with `stockroom vendor add '{name}'` or see `stockroom vendor list`"
-                        ))
-                    })?
-                    .id,
-            ),
+            Some(name) => Some(c.get_vendor(name)?.id),
             None => None,
         };
         if let Some(existing) = c.find_item(&item.sku)? {
@@ -147,19 +139,12 @@ pub struct ItemChanges {
 /// `item edit`: changes an item's master data (documents already made keep their own rates).
 pub fn item_edit(db: &mut Db, sku: &str, ch: &ItemChanges) -> Result<Item> {
     db.write(|c| {
-        let old = c.find_item(sku)?.ok_or_else(|| {
-            UserError::not_found(format!("no item with SKU '{sku}'; see `stockroom item list`"))
-        })?;
+        let old = c.get_item(sku)?;
         let vendor_id = match &ch.vendor {
             None => old.vendor_id,
             Some(None) => None,
             Some(Some(name)) => Some(
-                c.find_vendor(name)?
-                    .ok_or_else(|| {
-                        UserError::not_found(format!(
-                            "no vendor named '{name}'; add it with `stockroom vendor add '{name}'`"
-                        ))
-                    })?
+                c.get_vendor(name)?
                     .id,
             ),
         };

@@ -40,26 +40,11 @@ pub fn insert_so(c: &Conn, req: &SoRequest) -> Result<i64> {
         )
         .into());
     }
-    let customer = c.find_customer(&req.customer)?.ok_or_else(|| {
-        UserError::not_found(format!(
-            "no customer named '{}'; add it with `stockroom customer add '{}'` or see `stockroom customer list`",
-            req.customer, req.customer
-        ))
-    })?;
-    let wh = c.find_warehouse(&req.warehouse)?.ok_or_else(|| {
-        UserError::not_found(format!(
-            "no warehouse '{}'; see `stockroom warehouse list`",
-            req.warehouse
-        ))
-    })?;
+    let customer = c.get_customer(&req.customer)?;
+    let wh = c.get_warehouse(&req.warehouse)?;
     let mut items = Vec::with_capacity(req.lines.len());
     for l in &req.lines {
-        let item = c.find_item(&l.sku)?.ok_or_else(|| {
-            UserError::not_found(format!(
-                "no item with SKU '{}'; see `stockroom item list`",
-                l.sku
-            ))
-        })?;
+        let item = c.get_item(&l.sku)?;
         c.ensure_balance(item.id, wh.id)?;
         items.push(ItemRef {
             id: item.id,

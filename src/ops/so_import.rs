@@ -155,9 +155,7 @@ pub fn import_staged(
     reject: &mut dyn FnMut(&Rejected) -> Result<()>,
 ) -> Result<ImportReport> {
     let result = db.write(|c| {
-        let wh = c.find_warehouse(&opt.warehouse)?.ok_or_else(|| {
-            UserError::not_found(format!("no warehouse '{}'; see `stockroom warehouse list`", opt.warehouse))
-        })?;
+        let wh = c.get_warehouse(&opt.warehouse)?;
         let mut report = ImportReport {
             first_after: c.max_sales_order_id()?,
             ..Default::default()

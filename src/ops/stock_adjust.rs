@@ -33,18 +33,8 @@ pub struct AdjustReport {
 
 pub fn stock_adjust(db: &mut Db, req: &AdjustRequest) -> Result<AdjustReport> {
     db.write(|c| {
-        let item = c.find_item(&req.sku)?.ok_or_else(|| {
-            UserError::not_found(format!(
-                "no item with SKU '{}'; see `stockroom item list` or add it with `stockroom item add`",
-                req.sku
-            ))
-        })?;
-        let wh = c.find_warehouse(&req.warehouse)?.ok_or_else(|| {
-            UserError::not_found(format!(
-                "no warehouse '{}'; see `stockroom warehouse list`",
-                req.warehouse
-            ))
-        })?;
+        let item = c.get_item(&req.sku)?;
+        let wh = c.get_warehouse(&req.warehouse)?;
         let (on_hand, reserved) = c.get_balance(item.id, wh.id)?;
         let after = on_hand
             .checked_add(req.qty)

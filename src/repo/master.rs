@@ -1,8 +1,10 @@
 //! Master data: settings, warehouses, vendors, customers, items.
 
 use super::{opt, Conn};
+use crate::exit::UserError;
 use anyhow::Result;
 use rusqlite::Row;
+use stockroom_core::ident::excerpt;
 use stockroom_core::{Money, Qty};
 
 #[derive(Debug, Clone)]
@@ -106,6 +108,48 @@ fn item(r: &Row) -> rusqlite::Result<Item> {
 }
 
 impl Conn<'_> {
+    // ---- lookups that must succeed: one "not found" (exit 4) message each ----
+
+    pub fn get_vendor(&self, name: &str) -> Result<Vendor> {
+        self.find_vendor(name)?.ok_or_else(|| {
+            UserError::not_found(format!(
+                "no vendor named '{}'; see `stockroom vendor list` or add it with `stockroom vendor add`",
+                excerpt(name)
+            ))
+            .into()
+        })
+    }
+
+    pub fn get_customer(&self, name: &str) -> Result<Customer> {
+        self.find_customer(name)?.ok_or_else(|| {
+            UserError::not_found(format!(
+                "no customer named '{}'; see `stockroom customer list` or add it with `stockroom customer add`",
+                excerpt(name)
+            ))
+            .into()
+        })
+    }
+
+    pub fn get_item(&self, sku: &str) -> Result<Item> {
+        self.find_item(sku)?.ok_or_else(|| {
+            UserError::not_found(format!(
+                "no item with SKU '{}'; see `stockroom item list` or add it with `stockroom item add`",
+                excerpt(sku)
+            ))
+            .into()
+        })
+    }
+
+    pub fn get_warehouse(&self, code: &str) -> Result<Warehouse> {
+        self.find_warehouse(code)?.ok_or_else(|| {
+            UserError::not_found(format!(
+                "no warehouse '{}'; see `stockroom warehouse list`",
+                excerpt(code)
+            ))
+            .into()
+        })
+    }
+
     // ---- settings ----
 
     pub fn find_setting(&self, key: &str) -> Result<Option<String>> {
